@@ -1,0 +1,1 @@
+"""HTTP front end: FastAPI routers over the domain services."""

@@ -1,0 +1,38 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from lawline import __version__
+from lawline.api.audit import router as audit_router
+from lawline.api.deps import RuntimeDep
+from lawline.api.errors import install_error_handlers
+from lawline.runtime import Runtime
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: str
+
+
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    app = FastAPI(
+        title="lawline",
+        version=__version__,
+        description="Due process for a messaging platform's user data and public search.",
+    )
+    app.state.runtime = runtime or Runtime()
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz(runtime: RuntimeDep) -> Health:
+        with runtime.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return Health(status="ok", version=__version__, database=runtime.engine.dialect.name)
+
+    app.include_router(audit_router)
+    return app

@@ -1,0 +1,286 @@
+"""Writing to and checking the audit log.
+
+`append` runs inside the caller's transaction, so an entry exists exactly when the state change
+it records was committed. Sessions made by a factory passed to `sign_heads_on_commit` also sign
+a tree head at the end of every transaction that appended, so every committed change is covered
+by a signature before anyone can see it.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from lawline.audit import merkle
+from lawline.audit.models import AuditEntry, AuditState, TreeHead
+from lawline.audit.schemas import (
+    ConsistencyProof,
+    InclusionProof,
+    SignedTreeHead,
+    encode,
+    entry_bytes,
+)
+from lawline.core.clock import Clock, SystemClock
+from lawline.core.errors import InvalidInput, NotFound, PersonalDataLeak
+from lawline.core.keys import SigningKey
+from lawline.core.pii import Personal, find_personal_data
+
+_APPENDED = "lawline.audit.appended"
+
+
+def _refuse_personal_data(value: Any, where: str) -> None:
+    if isinstance(value, Personal):
+        raise PersonalDataLeak(f"{value.kind} refused in audit {where}")
+    if isinstance(value, str):
+        kinds = find_personal_data(value)
+        if kinds:
+            raise PersonalDataLeak(f"{kinds[0]} refused in audit {where}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _refuse_personal_data(key, where)
+            _refuse_personal_data(item, where)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_personal_data(item, where)
+
+
+def append(
+    session: Session,
+    entry_type: str,
+    *,
+    actor: str,
+    subject: str,
+    body: Mapping[str, Any] | None = None,
+    clock: Clock | None = None,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction and return it (flushed, not committed)."""
+    data = dict(body or {})
+    for where, value in (("actor", actor), ("subject", subject), ("body", data)):
+        _refuse_personal_data(value, where)
+    state = session.execute(
+        select(AuditState)
+        .where(AuditState.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    at = (clock or SystemClock()).now()
+    seq = state.size
+    digest = merkle.leaf_hash(entry_bytes(seq, entry_type, actor, subject, at, data))
+    entry = AuditEntry(
+        seq=seq,
+        entry_type=entry_type,
+        actor=actor,
+        subject=subject,
+        at=at,
+        body=data,
+        leaf_hash=digest,
+    )
+    frontier = [bytes.fromhex(h) for h in state.frontier]
+    state.frontier = [h.hex() for h in merkle.frontier_append(frontier, seq, digest)]
+    state.size = seq + 1
+    session.add(entry)
+    session.flush()
+    session.info[_APPENDED] = True
+    return entry
+
+
+def current_size_and_root(session: Session) -> tuple[int, bytes]:
+    state = session.execute(select(AuditState).where(AuditState.id == 1)).scalar_one()
+    return state.size, merkle.frontier_root([bytes.fromhex(h) for h in state.frontier])
+
+
+def sign_tree_head(session: Session, key: SigningKey, clock: Clock | None = None) -> SignedTreeHead:
+    """Sign the current head and store it (in the caller's transaction)."""
+    size, root = current_size_and_root(session)
+    at = (clock or SystemClock()).now()
+    at = at.replace(microsecond=(at.microsecond // 1000) * 1000)  # the signature covers millis
+    signature = key.sign(SignedTreeHead.message(size, root, at))
+    session.add(TreeHead(size=size, root=root, at=at, key_id=key.key_id, signature=signature))
+    session.flush()
+    return _to_schema(size, root, at, key.key_id, signature)
+
+
+def sign_heads_on_commit(
+    factory: sessionmaker[Session], key: SigningKey, clock: Clock | None = None
+) -> None:
+    """Make every transaction of `factory` that appended to the log end with a signed head."""
+
+    @event.listens_for(factory, "before_commit")
+    def _sign(session: Session) -> None:
+        if session.info.pop(_APPENDED, False):
+            sign_tree_head(session, key, clock)
+
+    @event.listens_for(factory, "after_rollback")
+    def _forget(session: Session) -> None:
+        session.info.pop(_APPENDED, None)
+
+
+def _to_schema(size: int, root: bytes, at: datetime, key_id: str, sig: bytes) -> SignedTreeHead:
+    return SignedTreeHead(
+        size=size, root=encode(root), timestamp=at, key_id=key_id, signature=encode(sig)
+    )
+
+
+def latest_head(session: Session) -> SignedTreeHead | None:
+    row = session.execute(
+        select(TreeHead).order_by(TreeHead.size.desc(), TreeHead.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return (
+        None if row is None else _to_schema(row.size, row.root, row.at, row.key_id, row.signature)
+    )
+
+
+def head_for_size(session: Session, size: int) -> SignedTreeHead:
+    row = session.execute(
+        select(TreeHead).where(TreeHead.size == size).order_by(TreeHead.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"no signed tree head of size {size}", code="tree_head_not_found")
+    return _to_schema(row.size, row.root, row.at, row.key_id, row.signature)
+
+
+def _leaf_hashes(session: Session, size: int) -> list[bytes]:
+    rows = session.execute(
+        select(AuditEntry.leaf_hash).where(AuditEntry.seq < size).order_by(AuditEntry.seq)
+    ).scalars()
+    return list(rows)
+
+
+def get_entry(session: Session, seq: int) -> AuditEntry:
+    entry = session.get(AuditEntry, seq)
+    if entry is None:
+        raise NotFound(f"no audit entry {seq}", code="audit_entry_not_found")
+    return entry
+
+
+def inclusion_proof(session: Session, seq: int, tree_size: int) -> InclusionProof:
+    size, _ = current_size_and_root(session)
+    if not 0 <= seq < tree_size <= size:
+        raise InvalidInput(
+            "the entry must lie inside a tree no larger than the log", code="proof_out_of_range"
+        )
+    leaves = _leaf_hashes(session, tree_size)
+    return InclusionProof(
+        seq=seq,
+        tree_size=tree_size,
+        leaf_hash=encode(leaves[seq]),
+        path=[encode(p) for p in merkle.inclusion_proof(leaves, seq)],
+    )
+
+
+def consistency_proof(session: Session, old_size: int, new_size: int) -> ConsistencyProof:
+    size, _ = current_size_and_root(session)
+    if not 0 < old_size <= new_size <= size:
+        raise InvalidInput("need 0 < old size <= new size <= log size", code="proof_out_of_range")
+    leaves = _leaf_hashes(session, new_size)
+    return ConsistencyProof(
+        old_size=old_size,
+        new_size=new_size,
+        path=[encode(p) for p in merkle.consistency_proof(leaves, old_size)],
+    )
+
+
+def entries(session: Session, *, subject: str | None = None) -> Iterator[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.seq)
+    if subject is not None:
+        query = query.where(AuditEntry.subject == subject)
+    yield from session.execute(query.execution_options(yield_per=1000)).scalars()
+
+
+@dataclass(frozen=True)
+class LogVerification:
+    entries: int
+    heads_checked: int
+    ok: bool
+    first_bad_seq: int | None = None
+    problem: str | None = None
+    last_good_size: int | None = None
+
+    def describe(self) -> str:
+        if self.ok:
+            return (
+                f"audit log ok: {self.entries} entries, {self.heads_checked} signed heads verified"
+            )
+        where = (
+            f"first bad entry: seq {self.first_bad_seq}"
+            if self.first_bad_seq is not None
+            else f"a bad entry after seq {self.last_good_size}"
+        )
+        return f"audit log BROKEN: {where}: {self.problem}"
+
+
+def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogVerification:
+    """Recompute every leaf from its stored fields, every signed head's root, and the state."""
+    recomputed: list[bytes] = []
+    for entry in entries(session):
+        if entry.seq != len(recomputed):
+            return LogVerification(len(recomputed), 0, False, len(recomputed), "sequence gap")
+        digest = merkle.leaf_hash(
+            entry_bytes(
+                entry.seq, entry.entry_type, entry.actor, entry.subject, entry.at, entry.body
+            )
+        )
+        if digest != entry.leaf_hash:
+            return LogVerification(
+                len(recomputed), 0, False, entry.seq, "stored entry does not match its leaf hash"
+            )
+        recomputed.append(digest)
+    heads = session.execute(select(TreeHead).order_by(TreeHead.size, TreeHead.id)).scalars().all()
+    last_good = 0
+    for checked, row in enumerate(heads):
+        head = _to_schema(row.size, row.root, row.at, row.key_id, row.signature)
+        if not head.verify_signature(public_key):
+            return LogVerification(
+                len(recomputed),
+                checked,
+                False,
+                None,
+                f"signed head of size {row.size} has a bad signature",
+                last_good,
+            )
+        if row.size > len(recomputed):
+            return LogVerification(
+                len(recomputed),
+                checked,
+                False,
+                len(recomputed),
+                f"entries missing: a signed head covers {row.size}",
+                last_good,
+            )
+        if merkle.root(recomputed[: row.size]) != row.root:
+            return LogVerification(
+                len(recomputed),
+                checked,
+                False,
+                None,
+                f"entries before seq {row.size} differ from what the signed head "
+                f"of size {row.size} covers",
+                last_good,
+            )
+        last_good = row.size
+    size, state_root = current_size_and_root(session)
+    if size != len(recomputed) or state_root != merkle.root(recomputed):
+        return LogVerification(
+            len(recomputed),
+            len(heads),
+            False,
+            None,
+            "append state disagrees with the entries",
+            last_good,
+        )
+    return LogVerification(len(recomputed), len(heads), True)
+
+
+def head_to_json(head: SignedTreeHead) -> dict[str, Any]:
+    return head.model_dump(mode="json")
+
+
+def decode_path(path: Sequence[str]) -> list[bytes]:
+    return [base64.b64decode(p) for p in path]

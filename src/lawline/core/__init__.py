@@ -1,0 +1,1 @@
+"""Settings, clock, ids, errors, personal-data wrappers, the database and its migrations."""

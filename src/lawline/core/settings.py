@@ -1,0 +1,61 @@
+"""Settings read from `LAWLINE_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything lawline reads from its environment.
+
+    `LAWLINE_DATA_DIR` holds the SQLite database, the platform signing key and the embedded
+    demo platform unless their own variables point elsewhere.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="LAWLINE_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./var"))
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: an SQLite file `lawline.sqlite` in the data dir.",
+    )
+    signing_key_file: Path | None = Field(
+        default=None,
+        description="PEM file of the platform Ed25519 key; default `platform_ed25519.pem` "
+        "in the data dir, generated on first use with mode 0600.",
+    )
+    platform: Literal["embedded", "sql"] = "embedded"
+    platform_path: Path | None = Field(
+        default=None,
+        description="SQLite file of the embedded platform; default `platform.sqlite` in data dir.",
+    )
+    platform_sql_config: Path | None = Field(
+        default=None, description="TOML file mapping platform reads and actions to SQL."
+    )
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'lawline.sqlite').resolve()}"
+
+    @property
+    def resolved_signing_key_file(self) -> Path:
+        return self.signing_key_file or self.data_dir / "platform_ed25519.pem"
+
+    @property
+    def resolved_platform_path(self) -> Path:
+        return self.platform_path or self.data_dir / "platform.sqlite"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the libpq spelling `postgresql://` and select the psycopg 3 driver for it."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,61 @@
+"""The running system, assembled from settings: database, sessions, signing key, platform.
+
+Front ends (API, CLI, bots) build one `Runtime` and pass its parts to the domain services.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from lawline.audit.service import sign_heads_on_commit
+from lawline.core import migrations
+from lawline.core.clock import Clock, SystemClock
+from lawline.core.db import make_engine, session_factory
+from lawline.core.errors import ConfigurationError
+from lawline.core.keys import SigningKey, load_or_create_signing_key
+from lawline.core.settings import Settings
+from lawline.platform.protocol import Platform
+
+
+class Runtime:
+    def __init__(self, settings: Settings | None = None, *, clock: Clock | None = None) -> None:
+        self.settings = settings or Settings()
+        self.clock: Clock = clock or SystemClock()
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.resolved_database_url)
+
+    @cached_property
+    def signing_key(self) -> SigningKey:
+        return load_or_create_signing_key(self.settings.resolved_signing_key_file)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        factory = session_factory(self.engine)
+        sign_heads_on_commit(factory, self.signing_key, self.clock)
+        return factory
+
+    @cached_property
+    def platform(self) -> Platform:
+        if self.settings.platform == "sql":
+            from lawline.platform.sql import SqlPlatform
+
+            if self.settings.platform_sql_config is None:
+                raise ConfigurationError("LAWLINE_PLATFORM=sql needs LAWLINE_PLATFORM_SQL_CONFIG")
+            return SqlPlatform.from_config(self.settings.platform_sql_config)
+        from lawline.platform.embedded import EmbeddedPlatform
+
+        return EmbeddedPlatform(self.settings.resolved_platform_path)
+
+    def upgrade_database(self) -> None:
+        migrations.upgrade(self.engine)
+
+    def close(self) -> None:
+        if "platform" in self.__dict__:
+            self.platform.close()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
