@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
@@ -42,8 +43,11 @@ class CliError(LawlineError):
     """A bad command-line argument."""
 
 
-def _runtime() -> Runtime:
-    return Runtime(Settings())
+def _runtime(*, database: bool = True) -> Runtime:
+    runtime = Runtime(Settings())
+    if database:
+        runtime.require_current_schema()
+    return runtime
 
 
 # ---- db ---------------------------------------------------------------------------------
@@ -52,7 +56,7 @@ def db_upgrade() -> None:
     """Apply all migrations to the database named by LAWLINE_DATABASE_URL."""
     from lawline.core import migrations
 
-    runtime = _runtime()
+    runtime = _runtime(database=False)
     runtime.upgrade_database()
     console.print(f"database at revision {migrations.current_revision(runtime.engine)}")
 
@@ -62,7 +66,7 @@ def db_current() -> None:
     """Print the database's migration revision and the newest one the code knows."""
     from lawline.core import migrations
 
-    runtime = _runtime()
+    runtime = _runtime(database=False)
     current = migrations.current_revision(runtime.engine)
     head = migrations.head_revision(runtime.engine)
     console.print(f"current: {current or 'none'}  head: {head}")
@@ -111,7 +115,7 @@ def platform_generate(
 @platform_app.command("info")
 def platform_info() -> None:
     """Describe the configured platform (counts only; no personal data)."""
-    platform = _runtime().platform
+    platform = _runtime(database=False).platform
     from lawline.platform.embedded import EmbeddedPlatform
 
     if isinstance(platform, EmbeddedPlatform):
@@ -129,7 +133,7 @@ def platform_account(ref: Annotated[str, typer.Argument(help="Account id or @use
     parsed = AccountRef.parse(ref)
     if parsed.kind == "phone":
         raise CliError("look accounts up by id or @username here; phone look-ups are audited reads")
-    account = _runtime().platform.resolve_account(parsed)
+    account = _runtime(database=False).platform.resolve_account(parsed)
     if account is None:
         raise CliError("no such account", code="target_not_found")
     console.print(
@@ -249,7 +253,7 @@ def serve(
     from lawline.logs import configure_logging
 
     configure_logging()
-    runtime = _runtime()
+    runtime = _runtime(database=False)
     runtime.upgrade_database()
     uvicorn.run(create_app(runtime), host=host, port=port, log_config=None)
 
@@ -260,4 +264,13 @@ def main() -> None:
         app()
     except LawlineError as exc:
         err_console.print(f"error: {exc.message}", soft_wrap=True, highlight=False)
+        sys.exit(2)
+    except OperationalError as exc:
+        # The driver's text can name the statement; the type and origin are enough to act on.
+        err_console.print(
+            f"error: database error ({type(exc.orig).__name__}): check LAWLINE_DATABASE_URL "
+            "and that the server is running",
+            soft_wrap=True,
+            highlight=False,
+        )
         sys.exit(2)

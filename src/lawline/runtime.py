@@ -54,6 +54,17 @@ class Runtime:
     def upgrade_database(self) -> None:
         migrations.upgrade(self.engine)
 
+    def require_current_schema(self) -> None:
+        """Refuse to work on a database the migrations have not brought up to date."""
+        current = migrations.current_revision(self.engine)
+        head = migrations.head_revision(self.engine)
+        if current != head:
+            raise ConfigurationError(
+                f"the database is at revision {current or 'none'} but lawline needs {head}: "
+                "run `lawline db upgrade`",
+                code="database_not_migrated",
+            )
+
     def close(self) -> None:
         if "platform" in self.__dict__:
             self.platform.close()

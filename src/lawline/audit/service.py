@@ -8,8 +8,8 @@ by a signature before anyone can see it.
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -187,11 +187,15 @@ def consistency_proof(session: Session, old_size: int, new_size: int) -> Consist
     )
 
 
-def entries(session: Session, *, subject: str | None = None) -> Iterator[AuditEntry]:
+def entries(session: Session, *, subject: str | None = None) -> Generator[AuditEntry]:
     query = select(AuditEntry).order_by(AuditEntry.seq)
     if subject is not None:
         query = query.where(AuditEntry.subject == subject)
-    yield from session.execute(query.execution_options(yield_per=1000)).scalars()
+    result = session.execute(query.execution_options(yield_per=1000))
+    try:
+        yield from result.scalars()
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL, when the caller stops early
 
 
 @dataclass(frozen=True)
@@ -219,7 +223,17 @@ class LogVerification:
 def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogVerification:
     """Recompute every leaf from its stored fields, every signed head's root, and the state."""
     recomputed: list[bytes] = []
-    for entry in entries(session):
+    with closing(entries(session)) as stream:
+        problem = _recompute_leaves(stream, recomputed)
+    if problem is not None:
+        return problem
+    return _verify_heads(session, public_key, recomputed)
+
+
+def _recompute_leaves(
+    stream: Iterator[AuditEntry], recomputed: list[bytes]
+) -> LogVerification | None:
+    for entry in stream:
         if entry.seq != len(recomputed):
             return LogVerification(len(recomputed), 0, False, len(recomputed), "sequence gap")
         digest = merkle.leaf_hash(
@@ -232,6 +246,12 @@ def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogVerificatio
                 len(recomputed), 0, False, entry.seq, "stored entry does not match its leaf hash"
             )
         recomputed.append(digest)
+    return None
+
+
+def _verify_heads(
+    session: Session, public_key: Ed25519PublicKey, recomputed: list[bytes]
+) -> LogVerification:
     heads = session.execute(select(TreeHead).order_by(TreeHead.size, TreeHead.id)).scalars().all()
     last_good = 0
     for checked, row in enumerate(heads):
@@ -276,11 +296,3 @@ def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogVerificatio
             last_good,
         )
     return LogVerification(len(recomputed), len(heads), True)
-
-
-def head_to_json(head: SignedTreeHead) -> dict[str, Any]:
-    return head.model_dump(mode="json")
-
-
-def decode_path(path: Sequence[str]) -> list[bytes]:
-    return [base64.b64decode(p) for p in path]

@@ -60,18 +60,28 @@ def _json_dumps(value: Any) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; for SQLite: WAL, foreign keys on, and real BEGIN IMMEDIATE transactions."""
+    """Create an engine; for SQLite: WAL, foreign keys on, and real BEGIN IMMEDIATE transactions.
+
+    Bound parameters are hidden from SQLAlchemy's logs and exception texts: they can be personal
+    data (a phone number looked up, an address stored).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         connect_args = {"timeout": 30, **kwargs.pop("connect_args", {})}
         engine = create_engine(
-            url, json_serializer=_json_dumps, connect_args=connect_args, **kwargs
+            url,
+            json_serializer=_json_dumps,
+            connect_args=connect_args,
+            hide_parameters=True,
+            **kwargs,
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True, **kwargs)
+    return create_engine(
+        url, json_serializer=_json_dumps, pool_pre_ping=True, hide_parameters=True, **kwargs
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:

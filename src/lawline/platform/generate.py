@@ -144,6 +144,28 @@ def generate(
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
     connection = sqlite3.connect(tmp, isolation_level=None)
+    try:
+        stats = _fill(connection, rng, accounts, seed, until, progress)
+        connection.execute("PRAGMA journal_mode=WAL")
+    except BaseException:
+        connection.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    connection.close()
+    for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        stale.unlink(missing_ok=True)
+    os.replace(tmp, path)
+    return stats
+
+
+def _fill(
+    connection: sqlite3.Connection,
+    rng: np.random.Generator,
+    accounts: int,
+    seed: int,
+    until: datetime,
+    progress: Callable[[int], None] | None,
+) -> GenerationStats:
     connection.executescript(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
     )
@@ -194,11 +216,6 @@ def generate(
         ],
     )
     connection.execute("COMMIT")
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.close()
-    for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-        stale.unlink(missing_ok=True)
-    os.replace(tmp, path)
     return stats
 
 

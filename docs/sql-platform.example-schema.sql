@@ -1,0 +1,43 @@
+-- An example platform database ("acme"), as a platform might already keep it.
+-- docs/sql-platform.example.toml maps lawline's Platform protocol onto it; the test suite loads
+-- this schema into PostgreSQL and runs the platform contract tests against that mapping.
+CREATE TABLE users (
+    user_id      BIGINT PRIMARY KEY,
+    handle       TEXT,
+    msisdn       TEXT NOT NULL UNIQUE,          -- E.164
+    country_code CHAR(2) NOT NULL,
+    created      TIMESTAMPTZ NOT NULL,
+    is_banned    BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE UNIQUE INDEX users_handle_lower ON users (lower(handle));
+
+CREATE TABLE user_sessions (
+    user_id  BIGINT NOT NULL REFERENCES users (user_id),
+    seen_at  TIMESTAMPTZ NOT NULL,
+    addr     INET NOT NULL,
+    src_port INTEGER
+);
+CREATE INDEX user_sessions_user_time ON user_sessions (user_id, seen_at);
+
+CREATE TABLE chats (
+    chat_id     BIGINT PRIMARY KEY,
+    public_name TEXT NOT NULL,
+    chat_type   TEXT NOT NULL,                  -- 'channel' or 'group'
+    title       TEXT NOT NULL,
+    about       TEXT NOT NULL,
+    creator     BIGINT NOT NULL REFERENCES users (user_id),
+    lang        TEXT NOT NULL,
+    members     INTEGER NOT NULL,
+    searchable  BOOLEAN NOT NULL DEFAULT TRUE,
+    deleted     BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE UNIQUE INDEX chats_public_name_lower ON chats (lower(public_name));
+
+CREATE TABLE chat_messages (
+    chat_id    BIGINT NOT NULL REFERENCES chats (chat_id),
+    message_id INTEGER NOT NULL,
+    posted_at  TIMESTAMPTZ NOT NULL,
+    body       TEXT NOT NULL,
+    hidden     BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (chat_id, message_id)
+);

@@ -1,0 +1,3 @@
+from lawline.cli import main
+
+main()

@@ -1,0 +1,143 @@
+"""The `lawline` command, run as a real process: help, errors, the demo, audit verification,
+and that no phone number or IP address of the generated platform reaches its output."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def lawline(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWLINE_")}
+    env["COLUMNS"] = "200"
+    if data_dir is not None:
+        env["LAWLINE_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "lawline", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_help_lists_every_command_with_a_line_of_help() -> None:
+    result = lawline("--help")
+    assert result.returncode == 0
+    for command in ("demo", "serve", "db", "platform", "audit"):
+        line = next(line for line in result.stdout.splitlines() if f" {command} " in line)
+        assert len(line.split(command, 1)[1].strip(" │")) > 10, line
+    sub = lawline("audit", "--help").stdout
+    for command in ("verify", "head", "proof", "log"):
+        assert f" {command} " in sub
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("platform", "generate", "--until", "2024-13-45", "--accounts", "10"),
+        ("platform", "account", "@nobody_here"),
+        ("audit", "proof", "0"),
+        ("platform", "generate", "--accounts", "3"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(args: tuple[str, ...], tmp_path: Path) -> None:
+    result = lawline(*args, data_dir=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    if args[:2] != ("platform", "generate") or "--until" in args:
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    data_dir = tmp_path_factory.mktemp("demo") / "var-demo"
+    result = lawline("demo", "--data-dir", str(data_dir), "--accounts", "400")
+    assert result.returncode == 0, result.stderr
+    return data_dir, result
+
+
+def test_demo_tells_its_story_and_ends_with_the_data_dir_line(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    data_dir, result = demo_run
+    out = result.stdout
+    assert "1. Platform: generated 400 accounts" in out
+    assert "Audited read" in out
+    assert "audit log ok" in out
+    assert "verifies against the signed head: True" in out
+    assert out.strip().splitlines()[-1] == f"LAWLINE_DATA_DIR={data_dir.resolve()}"
+    assert (data_dir / "lawline.sqlite").exists()
+    assert (data_dir / "platform_ed25519.pem").stat().st_mode & 0o077 == 0
+
+
+def test_demo_runs_again_from_scratch_and_refuses_a_foreign_directory(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    assert lawline("demo", "--data-dir", str(target), "--accounts", "100").returncode == 0
+    again = lawline("demo", "--data-dir", str(target), "--accounts", "100")
+    assert again.returncode == 0
+    assert "audit log ok: 3 entries" in again.stdout  # a fresh log, not appended to the old one
+    foreign = tmp_path / "important"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("operator data")
+    refused = lawline("demo", "--data-dir", str(foreign))
+    assert refused.returncode == 2
+    assert "not made by the demo" in refused.stderr
+    assert (foreign / "keep.txt").read_text() == "operator data"
+
+
+def test_audit_commands_on_the_demo_data_and_tamper_detection(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    source, _ = demo_run
+    data_dir = tmp_path / "copy"
+    data_dir.mkdir()
+    for name in ("lawline.sqlite", "platform_ed25519.pem", "platform.sqlite"):
+        (data_dir / name).write_bytes((source / name).read_bytes())
+    ok = lawline("audit", "verify", data_dir=data_dir)
+    assert ok.returncode == 0
+    assert "audit log ok: 3 entries" in ok.stdout
+    assert '"size": 3' in lawline("audit", "head", data_dir=data_dir).stdout
+    assert '"path"' in lawline("audit", "proof", "2", data_dir=data_dir).stdout
+    connection = sqlite3.connect(data_dir / "lawline.sqlite")
+    connection.execute("UPDATE audit_entries SET actor = 'staff:someone-else' WHERE seq = 1")
+    connection.commit()
+    connection.close()
+    broken = lawline("audit", "verify", data_dir=data_dir)
+    assert broken.returncode == 1
+    assert "first bad entry: seq 1" in broken.stderr
+
+
+def test_no_phone_number_or_ip_address_reaches_any_output(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    data_dir, result = demo_run
+    outputs = [result.stdout, result.stderr]
+    for args in (
+        ("audit", "log", "--limit", "100"),
+        ("platform", "info"),
+        ("platform", "account", "100001"),
+    ):
+        run = lawline(*args, data_dir=data_dir)
+        assert run.returncode == 0, run.stderr
+        outputs.append(run.stdout + run.stderr)
+    connection = sqlite3.connect(data_dir / "platform.sqlite")
+    phones = [p for (p,) in connection.execute("SELECT phone FROM accounts")]
+    ips = {
+        str(ipaddress.ip_address(ip)) for (ip,) in connection.execute("SELECT ip FROM ip_events")
+    }
+    connection.close()
+    text = "\n".join(outputs)
+    leaked_phones = [p for p in phones if p in text or p[1:] in text]
+    leaked_ips = [ip for ip in ips if ip in text]
+    assert leaked_phones == []
+    assert leaked_ips == []
