@@ -6,6 +6,7 @@ Front ends (API, CLI, bots) build one `Runtime` and pass its parts to the domain
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +19,9 @@ from lawline.core.errors import ConfigurationError
 from lawline.core.keys import SigningKey, load_or_create_signing_key
 from lawline.core.settings import Settings
 from lawline.platform.protocol import Platform
+
+if TYPE_CHECKING:
+    from lawline.legal.context import LegalContext
 
 
 class Runtime:
@@ -50,6 +54,25 @@ class Runtime:
         from lawline.platform.embedded import EmbeddedPlatform
 
         return EmbeddedPlatform(self.settings.resolved_platform_path)
+
+    @cached_property
+    def platform_identity(self) -> str:
+        from lawline.disclosure.crypto import load_or_create_identity
+
+        return load_or_create_identity(self.settings.resolved_age_identity_file)
+
+    @cached_property
+    def legal(self) -> LegalContext:
+        from lawline.legal.context import LegalContext
+        from lawline.legal.policy import default_policy
+
+        return LegalContext(
+            platform=self.platform,
+            clock=self.clock,
+            signing_key=self.signing_key,
+            platform_identity=self.platform_identity,
+            policy=default_policy(),
+        )
 
     def upgrade_database(self) -> None:
         migrations.upgrade(self.engine)

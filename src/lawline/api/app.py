@@ -8,8 +8,11 @@ from sqlalchemy import text
 
 from lawline import __version__
 from lawline.api.audit import router as audit_router
+from lawline.api.authority import router as authority_router
 from lawline.api.deps import RuntimeDep
 from lawline.api.errors import install_error_handlers
+from lawline.api.keys import router as keys_router
+from lawline.api.staff import router as staff_router
 from lawline.runtime import Runtime
 
 
@@ -35,4 +38,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         return Health(status="ok", version=__version__, database=runtime.engine.dialect.name)
 
     app.include_router(audit_router)
+    app.include_router(authority_router)
+    app.include_router(staff_router)
+    app.include_router(keys_router)
     return app

@@ -29,6 +29,16 @@ class Settings(BaseSettings):
         description="PEM file of the platform Ed25519 key; default `platform_ed25519.pem` "
         "in the data dir, generated on first use with mode 0600.",
     )
+    age_identity_file: Path | None = Field(
+        default=None,
+        description="age identity that holds preserved data at rest; default "
+        "`platform_age.key` in the data dir, generated on first use with mode 0600.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="scheme://host[:port] that authorities sign (@target-uri) when lawline "
+        "runs behind a proxy; default: the URL of the request as received.",
+    )
     platform: Literal["embedded", "sql"] = "embedded"
     platform_path: Path | None = Field(
         default=None,
@@ -47,6 +57,10 @@ class Settings(BaseSettings):
     @property
     def resolved_signing_key_file(self) -> Path:
         return self.signing_key_file or self.data_dir / "platform_ed25519.pem"
+
+    @property
+    def resolved_age_identity_file(self) -> Path:
+        return self.age_identity_file or self.data_dir / "platform_age.key"
 
     @property
     def resolved_platform_path(self) -> Path:

@@ -1,0 +1,192 @@
+"""The authority API: every call is signed (RFC 9421) by a registered authority key.
+
+An authority sees only its own requests; anyone else's id answers 404.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.errors import error_response
+from lawline.authorities.service import get_authority
+from lawline.authorities.signatures import SignedMessage, VerifiedCaller, verify_request
+from lawline.core.errors import NotFound
+from lawline.legal import review
+from lawline.legal.intake import submit_request
+from lawline.legal.models import InfoExchange, LegalRequest
+from lawline.legal.schemas import AnswerIn, ExtensionIn, Reason, RequestIn, RequestOut
+from lawline.runtime import Runtime
+
+router = APIRouter(prefix="/v1/authority", tags=["authority"])
+
+
+async def signed_caller(
+    request: Request, runtime: RuntimeDep, session: SessionDep
+) -> VerifiedCaller:
+    body = await request.body()
+    url = str(request.url)
+    if runtime.settings.public_url:
+        url = runtime.settings.public_url.rstrip("/") + request.url.path
+        if request.url.query:
+            url += "?" + request.url.query
+    message = SignedMessage(
+        request.method,
+        url,
+        [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+    )
+    return verify_request(runtime.sessions, message, body, runtime.clock)
+
+
+Caller = Annotated[VerifiedCaller, Depends(signed_caller)]
+
+
+def _own(session: Session, caller: VerifiedCaller, request_id: str) -> LegalRequest:
+    found = session.get(LegalRequest, request_id)
+    if found is None or found.authority_id != caller.authority_id:
+        raise NotFound(f"no request {request_id}", code="request_not_found")
+    return found
+
+
+def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> RequestOut:
+    from lawline.disclosure.package import package_for
+
+    package = package_for(session, request.id)
+    questions = [
+        {
+            "question": q.question,
+            "asked_at": q.asked_at,
+            "answer": q.answer,
+            "answered_at": q.answered_at,
+        }
+        for q in session.execute(
+            select(InfoExchange)
+            .where(InfoExchange.request_id == request.id)
+            .order_by(InfoExchange.asked_at)
+        ).scalars()
+    ]
+    return RequestOut(
+        id=request.id,
+        type=request.request_type,
+        status=request.status,
+        regime=request.regime,
+        binding=request.binding,
+        instrument_kind=request.instrument_kind,
+        instrument_reference=request.instrument_reference,
+        case_reference=request.case_reference,
+        offense=request.offense,
+        categories=request.categories,
+        targets=[t.ref_display for t in review.targets_of(session, request.id)],
+        received_at=request.received_at,
+        deadline_at=request.deadline_at,
+        reasons=[Reason.model_validate(r) for r in request.reasons],
+        questions=questions,
+        decision_reason=request.decision_reason,
+        refusal_ground=request.refusal_ground,
+        hold_until=request.hold_until,
+        package_available=package is not None and package.ciphertext is not None,
+    )
+
+
+@router.post(
+    "/requests",
+    status_code=201,
+    response_model=RequestOut,
+    responses={422: {"description": "checks_failed, with every reason"}},
+)
+def submit(
+    payload: RequestIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
+) -> RequestOut | JSONResponse:
+    request = submit_request(
+        session,
+        runtime.legal,
+        authority=get_authority(session, caller.authority_id),
+        payload=payload,
+        entered_by=f"authority:{caller.authority_id}",
+    )
+    out = request_out(session, request, runtime)
+    session.commit()  # stored, rejected or not, before the authority hears of it
+    if request.status == "rejected":
+        return error_response(
+            422,
+            "checks_failed",
+            f"the request failed {len(request.reasons)} check(s); it is recorded as {request.id}",
+            request_id=request.id,
+            reasons=[r.model_dump() for r in out.reasons],
+        )
+    return out
+
+
+@router.get("/requests")
+def list_requests(caller: Caller, session: SessionDep, runtime: RuntimeDep) -> list[RequestOut]:
+    rows = session.execute(
+        select(LegalRequest)
+        .where(LegalRequest.authority_id == caller.authority_id)
+        .order_by(LegalRequest.received_at.desc())
+    ).scalars()
+    return [request_out(session, r, runtime) for r in rows]
+
+
+@router.get("/requests/{request_id}")
+def get_request(
+    request_id: str, caller: Caller, session: SessionDep, runtime: RuntimeDep
+) -> RequestOut:
+    return request_out(session, _own(session, caller, request_id), runtime)
+
+
+@router.post("/requests/{request_id}/answers")
+def answer(
+    request_id: str, payload: AnswerIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
+) -> RequestOut:
+    _own(session, caller, request_id)
+    request = review.answer_information(
+        session, runtime.legal, request_id, authority_id=caller.authority_id, answer=payload.answer
+    )
+    out = request_out(session, request, runtime)
+    session.commit()
+    return out
+
+
+@router.post("/requests/{request_id}/extension")
+def extend(
+    request_id: str, payload: ExtensionIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
+) -> RequestOut:
+    _own(session, caller, request_id)
+    request = review.extend_preservation(
+        session,
+        runtime.legal,
+        request_id,
+        authority_id=caller.authority_id,
+        confirm_production=payload.confirm_production,
+    )
+    out = request_out(session, request, runtime)
+    session.commit()
+    return out
+
+
+@router.get(
+    "/requests/{request_id}/package",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/octet-stream": {}},
+            "description": "the age-encrypted package",
+        }
+    },
+)
+def fetch(request_id: str, caller: Caller, session: SessionDep, runtime: RuntimeDep) -> Response:
+    _own(session, caller, request_id)
+    data = review.deliver_package(
+        session, runtime.legal, request_id, authority_id=caller.authority_id
+    )
+    session.commit()
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{request_id}.tar.age"'},
+    )

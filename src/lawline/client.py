@@ -1,0 +1,147 @@
+"""`lawline.client`: a small client for authorities, signing every request (RFC 9421).
+
+    client = AuthorityClient("https://lawline.example", key_id, private_key)
+    client.submit({...})              # the request document (docs/authority-api.md)
+    client.fetch_package(request_id)  # age ciphertext; decrypt with `open_package`
+
+Signatures cover @method, @target-uri and content-digest (RFC 9530), with `created`, a nonce
+and alg="ed25519", made with the `http-message-signatures` library.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from http_message_signatures import HTTPMessageSigner, HTTPSignatureKeyResolver, algorithms
+from http_message_signatures.httpx2 import adapt_message
+
+from lawline.core.clock import Clock, SystemClock
+from lawline.disclosure.crypto import decrypt_with
+from lawline.disclosure.package import PackageCheck, unpack, verify_package_dir
+
+COVERED = ("@method", "@target-uri")  # content-digest is added by the signer with the body
+
+
+class ApiError(Exception):
+    """An error answer from lawline: `code`, `message` and, for failed checks, `reasons`."""
+
+    def __init__(self, status: int, error: dict[str, Any]) -> None:
+        super().__init__(f"{status} {error.get('code')}: {error.get('message')}")
+        self.status = status
+        self.code = str(error.get("code"))
+        self.message = str(error.get("message"))
+        self.reasons: list[dict[str, Any]] = list(error.get("reasons", []))
+        self.error = error
+
+
+class _OneKey(HTTPSignatureKeyResolver):
+    def __init__(self, key: Ed25519PrivateKey) -> None:
+        self._key = key
+
+    def resolve_private_key(self, key_id: str) -> Ed25519PrivateKey:
+        return self._key
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} does not hold an Ed25519 private key")
+    return key
+
+
+class AuthorityClient:
+    def __init__(
+        self,
+        base_url: str,
+        key_id: str,
+        private_key: Ed25519PrivateKey,
+        *,
+        http: httpx2.Client | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.key_id = key_id
+        self._signer = HTTPMessageSigner(
+            signature_algorithm=algorithms.ED25519, key_resolver=_OneKey(private_key)
+        )
+        self._http = http or httpx2.Client(timeout=30)
+        self._clock = clock or SystemClock()
+
+    def sign(self, request: httpx2.Request) -> httpx2.Request:
+        self._signer.sign(
+            adapt_message(request),
+            key_id=self.key_id,
+            created=self._clock.now(),
+            nonce=secrets.token_urlsafe(16),
+            label="lawline",
+            covered_component_ids=COVERED,
+            body=request.content,
+        )
+        return request
+
+    def send(self, method: str, path: str, payload: Any | None = None) -> httpx2.Response:
+        content = b"" if payload is None else json.dumps(payload, default=str).encode()
+        headers = {"content-type": "application/json"} if payload is not None else {}
+        request = self._http.build_request(
+            method, self.base_url + path, content=content, headers=headers
+        )
+        response = self._http.send(self.sign(request))
+        if response.status_code >= 400:
+            try:
+                error = response.json()["error"]
+            except (ValueError, KeyError, TypeError):
+                error = {"code": "http_error", "message": response.text[:200]}
+            raise ApiError(response.status_code, error)
+        return response
+
+    def submit(self, document: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self.send("POST", "/v1/authority/requests", document).json()
+        return result
+
+    def list(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.send("GET", "/v1/authority/requests").json()
+        return result
+
+    def get(self, request_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.send("GET", f"/v1/authority/requests/{request_id}").json()
+        return result
+
+    def answer(self, request_id: str, answer: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.send(
+            "POST", f"/v1/authority/requests/{request_id}/answers", {"answer": answer}
+        ).json()
+        return result
+
+    def extend(self, request_id: str, *, confirm_production: bool = False) -> dict[str, Any]:
+        result: dict[str, Any] = self.send(
+            "POST",
+            f"/v1/authority/requests/{request_id}/extension",
+            {"confirm_production": confirm_production},
+        ).json()
+        return result
+
+    def fetch_package(self, request_id: str) -> bytes:
+        return self.send("GET", f"/v1/authority/requests/{request_id}/package").content
+
+    def platform_key(self) -> bytes:
+        import base64
+
+        response = self._http.get(self.base_url + "/v1/keys/platform")
+        response.raise_for_status()
+        return base64.b64decode(response.json()["public_key"])
+
+
+def open_package(
+    ciphertext: bytes, identity: str, directory: Path, platform_public_key: bytes
+) -> PackageCheck:
+    """Decrypt a package with the authority's age identity, unpack it and verify it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    unpack(decrypt_with(identity, ciphertext), directory)
+    return verify_package_dir(directory, Ed25519PublicKey.from_public_bytes(platform_public_key))

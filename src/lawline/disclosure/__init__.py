@@ -1,0 +1,2 @@
+"""Disclosure: data minimisation, package building, age encryption, signing, preservation
+holds and retention."""

@@ -1,0 +1,1 @@
+"""Legal requests: the request model, jurisdiction policy, checks, review workflow, deadlines."""

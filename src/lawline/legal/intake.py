@@ -1,0 +1,147 @@
+"""Intake: a signed request arrives, every check runs, and it is stored as rejected (with all
+its reasons), in review, or preserved. The request is stored either way: refused requests count
+in the transparency report too."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from lawline.audit import service as audit
+from lawline.authorities.models import Authority
+from lawline.core.ids import new_id
+from lawline.disclosure import preservation
+from lawline.legal.checks import CheckContext, resolve_targets, run_checks
+from lawline.legal.context import LegalContext
+from lawline.legal.models import LegalRequest, RequestTarget
+from lawline.legal.schemas import RequestIn
+from lawline.legal.workflow import Status, transition
+
+
+def submit_request(
+    session: Session,
+    ctx: LegalContext,
+    *,
+    authority: Authority,
+    payload: RequestIn,
+    entered_by: str,
+) -> LegalRequest:
+    now = ctx.clock.now()
+    regime = ctx.policy.regime_for(authority.country, payload.instrument.kind)
+    rule = regime.instrument(payload.instrument.kind)
+    check_ctx = CheckContext(
+        session=session,
+        platform=ctx.platform,
+        authority=authority,
+        request=payload,
+        regime=regime,
+        rule=rule,
+        today=now.date(),
+        targets=resolve_targets(ctx.platform, payload.targets, authority.country),
+    )
+    result = run_checks(check_ctx)
+    document = None
+    document_hash = payload.instrument.document_sha256
+    if payload.instrument.document_pdf_base64 and not any(
+        r.code == "document_missing" for r in result.reasons
+    ):
+        document = base64.b64decode(payload.instrument.document_pdf_base64)
+        document_hash = hashlib.sha256(document).hexdigest()
+    request = LegalRequest(
+        id=new_id("req"),
+        authority_id=authority.id,
+        request_type=payload.type,
+        status=Status.SUBMITTED.value,
+        regime=regime.id,
+        binding=check_ctx.binding,
+        instrument_kind=payload.instrument.kind,
+        issuing_body=payload.instrument.issuing_body,
+        issuer_role=payload.instrument.issuer_role,
+        validated_by=payload.instrument.validated_by,
+        validator_role=payload.instrument.validator_role,
+        instrument_reference=payload.instrument.reference,
+        issued_on=payload.instrument.issued_on,
+        expires_on=payload.instrument.expires_on,
+        document_sha256=document_hash,
+        document_pdf=document,
+        epoc=payload.epoc.model_dump() if payload.epoc else None,
+        offense=payload.offense,
+        categories=list(dict.fromkeys(payload.categories)),
+        range_start=payload.range.start if payload.range else None,
+        range_end=payload.range.end if payload.range else None,
+        gag_until=payload.gag_until,
+        case_reference=payload.case_reference,
+        emergency_reason=payload.emergency_reason,
+        preservation_request_id=payload.preservation_request_id,
+        reasons=[r.model_dump() for r in result.reasons],
+        warnings=[w.model_dump() for w in result.warnings],
+        entered_by=entered_by,
+        received_at=now,
+        deadline_at=None,
+        paused_since=None,
+        review_round=1,
+        extensions_used=0,
+        production_confirmed=False,
+        updated_at=now,
+    )
+    session.add(request)
+    session.add_all(
+        RequestTarget(
+            request_id=request.id,
+            position=t.position,
+            ref_kind=t.kind,
+            ref_display=t.display,
+            account_id=t.account.id if t.account else None,
+        )
+        for t in check_ctx.targets
+    )
+    session.flush()
+    audit.append(
+        session,
+        "request.submitted",
+        actor=entered_by,
+        subject=f"request:{request.id}",
+        body={
+            "type": payload.type,
+            "regime": regime.id,
+            "instrument": payload.instrument.kind,
+            "offense": payload.offense,
+            "categories": request.categories,
+            "targets": len(payload.targets),
+            "failed": sorted({r.code for r in result.reasons}),
+            "warnings": sorted({w.code for w in result.warnings}),
+        },
+        clock=ctx.clock,
+    )
+    if result.reasons:
+        transition(
+            session,
+            request,
+            Status.REJECTED,
+            actor="system:checks",
+            clock=ctx.clock,
+            reason="failed checks: " + ", ".join(sorted({r.code for r in result.reasons})),
+        )
+        return request
+    if payload.type == "preservation":
+        assert rule is not None
+        assert rule.preservation_days is not None
+        transition(session, request, Status.PRESERVED, actor="system:checks", clock=ctx.clock)
+        preservation.freeze(
+            session,
+            ctx.platform,
+            request,
+            preservation_days=rule.preservation_days,
+            platform_identity=ctx.platform_identity,
+            clock=ctx.clock,
+        )
+        return request
+    hours = (
+        regime.emergency_deadline_hours if payload.type == "emergency" else regime.deadline_hours
+    )
+    request.deadline_at = now + timedelta(hours=hours)
+    transition(session, request, Status.IN_REVIEW, actor="system:checks", clock=ctx.clock)
+    return request

@@ -1,0 +1,477 @@
+"""The legal team's work on a request, shared by the CLI, the staff API and the pages.
+
+A disclosure needs two approvals by two distinct staff members with the approver role, neither
+of whom entered the request; every target must have a confirmed violation (or, for a binding
+order, both approvers must acknowledge the warning); an emergency request needs a confirmed
+call-back to a contact from the registry first. The second approval builds the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lawline.audit import service as audit
+from lawline.authorities.models import Authority, CallbackContact
+from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lawline.disclosure import preservation
+from lawline.disclosure.package import build_package
+from lawline.legal.context import LegalContext
+from lawline.legal.models import (
+    Callback,
+    InfoExchange,
+    LegalRequest,
+    RequestTarget,
+    Review,
+    UserNotification,
+)
+from lawline.legal.offenses import OFFENSES
+from lawline.legal.workflow import OPEN_FOR_REVIEW, Status, lock_request, transition
+from lawline.moderation.violations import confirmed_violations
+from lawline.staff.service import Role, Staff
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    request: LegalRequest
+    authority: str
+    approvals: int
+    overdue: bool
+
+
+def queue(session: Session, ctx: LegalContext) -> list[QueueItem]:
+    """Open requests, soonest deadline first (an emergency's 8 hours put it on top)."""
+    now = ctx.clock.now()
+    rows = session.execute(
+        select(LegalRequest, Authority.name)
+        .join(Authority, Authority.id == LegalRequest.authority_id)
+        .where(LegalRequest.status.in_([s.value for s in OPEN_FOR_REVIEW]))
+        .order_by(LegalRequest.deadline_at.is_(None), LegalRequest.deadline_at)
+    ).all()
+    return [
+        QueueItem(
+            request,
+            name,
+            len(approvers(session, request)),
+            request.deadline_at is not None
+            and request.paused_since is None
+            and request.deadline_at < now,
+        )
+        for request, name in rows
+    ]
+
+
+def get_request(session: Session, request_id: str) -> LegalRequest:
+    request = session.get(LegalRequest, request_id)
+    if request is None:
+        raise NotFound(f"no request {request_id}", code="request_not_found")
+    return request
+
+
+def approvers(session: Session, request: LegalRequest) -> set[str]:
+    return set(
+        session.execute(
+            select(Review.staff).where(
+                Review.request_id == request.id,
+                Review.action == "approve",
+                Review.review_round == request.review_round,
+            )
+        ).scalars()
+    )
+
+
+def targets_of(session: Session, request_id: str) -> list[RequestTarget]:
+    return list(
+        session.execute(
+            select(RequestTarget)
+            .where(RequestTarget.request_id == request_id)
+            .order_by(RequestTarget.position)
+        ).scalars()
+    )
+
+
+def missing_violations(session: Session, request: LegalRequest) -> list[str]:
+    """Accounts of the request without a confirmed violation of the offense's category now."""
+    category = OFFENSES[request.offense].tos_category
+    return [
+        t.account_id
+        for t in targets_of(session, request.id)
+        if t.account_id is not None
+        and (category is None or not confirmed_violations(session, t.account_id, category))
+    ]
+
+
+def callback_confirmed(session: Session, request_id: str) -> bool:
+    return (
+        session.execute(
+            select(func.count())
+            .select_from(Callback)
+            .where(Callback.request_id == request_id, Callback.confirmed.is_(True))
+        ).scalar_one()
+        > 0
+    )
+
+
+def approve(
+    session: Session,
+    ctx: LegalContext,
+    request_id: str,
+    *,
+    staff: Staff,
+    acknowledge_warnings: bool = False,
+    note: str | None = None,
+) -> LegalRequest:
+    staff.require(Role.APPROVER)
+    request = lock_request(session, request_id)
+    if request.status != Status.IN_REVIEW.value:
+        raise Conflict(f"a {request.status} request cannot be approved", code="not_in_review")
+    if request.entered_by == staff.actor:
+        raise Forbidden(
+            "the staff member who entered a request may not approve it",
+            code="approver_entered_request",
+        )
+    if staff.actor in approvers(session, request):
+        raise Conflict(
+            "you approved this request already; a second approver is needed",
+            code="already_approved",
+        )
+    if request.request_type == "emergency" and not callback_confirmed(session, request.id):
+        raise Conflict(
+            "an emergency request needs a confirmed call-back to a registry contact "
+            "before approval",
+            code="callback_required",
+        )
+    missing = missing_violations(session, request)
+    if missing and not request.binding:
+        raise Conflict("a target has no confirmed violation on record", code="target_not_violator")
+    if (request.warnings or missing) and not acknowledge_warnings:
+        raise Conflict(
+            "this binding order carries warnings the approver must acknowledge",
+            code="warnings_not_acknowledged",
+        )
+    session.add(
+        Review(
+            request_id=request.id,
+            staff=staff.actor,
+            action="approve",
+            review_round=request.review_round,
+            reason=note,
+            acknowledged_warnings=acknowledge_warnings,
+            at=ctx.clock.now(),
+        )
+    )
+    session.flush()
+    audit.append(
+        session,
+        "request.approval",
+        actor=staff.actor,
+        subject=f"request:{request.id}",
+        body={"round": request.review_round, "acknowledged_warnings": acknowledge_warnings},
+        clock=ctx.clock,
+    )
+    if len(approvers(session, request)) >= 2:
+        transition(session, request, Status.APPROVED, actor=staff.actor, clock=ctx.clock)
+        build_package(
+            session,
+            ctx.platform,
+            request,
+            key=ctx.signing_key,
+            platform_identity=ctx.platform_identity,
+            clock=ctx.clock,
+        )
+        transition(session, request, Status.DISCLOSED, actor="system:lawline", clock=ctx.clock)
+        _schedule_notifications(session, ctx, request)
+    return request
+
+
+def _schedule_notifications(session: Session, ctx: LegalContext, request: LegalRequest) -> None:
+    now = ctx.clock.now()
+    due = now
+    if request.gag_until is not None:
+        due = max(
+            now, datetime.combine(request.gag_until + timedelta(days=1), time(), tzinfo=now.tzinfo)
+        )
+    for target in targets_of(session, request.id):
+        if target.account_id is not None:
+            session.add(
+                UserNotification(request_id=request.id, account_id=target.account_id, due_at=due)
+            )
+
+
+def notifications_due(session: Session, ctx: LegalContext) -> list[UserNotification]:
+    return list(
+        session.execute(
+            select(UserNotification)
+            .where(UserNotification.sent_at.is_(None), UserNotification.due_at <= ctx.clock.now())
+            .order_by(UserNotification.due_at)
+        ).scalars()
+    )
+
+
+def reject(
+    session: Session,
+    ctx: LegalContext,
+    request_id: str,
+    *,
+    staff: Staff,
+    reason: str,
+    ground: str | None = None,
+) -> LegalRequest:
+    staff.require(Role.LEGAL_REVIEWER, Role.APPROVER)
+    if not reason.strip():
+        raise InvalidInput("a rejection states its reason", code="reason_missing")
+    request = lock_request(session, request_id)
+    if request.binding:
+        regime = ctx.policy.regimes[request.regime]
+        grounds = {g.code for g in regime.refusal_grounds}
+        if ground not in grounds:
+            raise InvalidInput(
+                "a binding order may be refused only on a listed ground: "
+                + ", ".join(sorted(grounds)),
+                code="refusal_ground_not_allowed",
+            )
+    transition(
+        session,
+        request,
+        Status.REJECTED,
+        actor=staff.actor,
+        clock=ctx.clock,
+        reason=ground or "rejected on review",
+    )
+    request.decision_reason = reason
+    request.refusal_ground = ground
+    session.add(
+        Review(
+            request_id=request.id,
+            staff=staff.actor,
+            action="reject",
+            review_round=request.review_round,
+            reason=reason,
+            at=ctx.clock.now(),
+        )
+    )
+    return request
+
+
+def ask_for_information(
+    session: Session, ctx: LegalContext, request_id: str, *, staff: Staff, question: str
+) -> LegalRequest:
+    staff.require(Role.LEGAL_REVIEWER, Role.APPROVER)
+    if not question.strip():
+        raise InvalidInput("the question is empty", code="question_missing")
+    request = lock_request(session, request_id)
+    transition(session, request, Status.NEEDS_INFO, actor=staff.actor, clock=ctx.clock)
+    request.review_round += 1  # approvals given before the answer no longer count
+    session.add(
+        InfoExchange(
+            request_id=request.id, question=question, asked_by=staff.actor, asked_at=ctx.clock.now()
+        )
+    )
+    session.add(
+        Review(
+            request_id=request.id,
+            staff=staff.actor,
+            action="ask",
+            review_round=request.review_round,
+            reason=question,
+            at=ctx.clock.now(),
+        )
+    )
+    return request
+
+
+def answer_information(
+    session: Session, ctx: LegalContext, request_id: str, *, authority_id: str, answer: str
+) -> LegalRequest:
+    request = lock_request(session, request_id)
+    if request.authority_id != authority_id:
+        raise NotFound(f"no request {request_id}", code="request_not_found")
+    open_question = (
+        session.execute(
+            select(InfoExchange)
+            .where(InfoExchange.request_id == request.id, InfoExchange.answered_at.is_(None))
+            .order_by(InfoExchange.asked_at.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if request.status != Status.NEEDS_INFO.value or open_question is None:
+        raise Conflict("no question is waiting for an answer", code="no_open_question")
+    open_question.answer = answer
+    open_question.answered_at = ctx.clock.now()
+    transition(
+        session, request, Status.IN_REVIEW, actor=f"authority:{authority_id}", clock=ctx.clock
+    )
+    return request
+
+
+def record_callback(
+    session: Session,
+    ctx: LegalContext,
+    request_id: str,
+    *,
+    staff: Staff,
+    contact_id: int,
+    confirmed: bool,
+    note: str = "",
+) -> Callback:
+    """Record a call-back to a contact *from the registry* of the requesting authority."""
+    staff.require(Role.INTAKE, Role.LEGAL_REVIEWER, Role.APPROVER)
+    request = lock_request(session, request_id)
+    if request.request_type != "emergency":
+        raise Conflict("call-backs are recorded for emergency requests", code="not_emergency")
+    contact = session.get(CallbackContact, contact_id)
+    if contact is None or contact.authority_id != request.authority_id:
+        raise InvalidInput(
+            "call back a contact from the requesting authority's registry entry",
+            code="contact_not_in_registry",
+        )
+    callback = Callback(
+        request_id=request.id,
+        contact_id=contact.id,
+        staff=staff.actor,
+        confirmed=confirmed,
+        note=note,
+        at=ctx.clock.now(),
+    )
+    session.add(callback)
+    session.flush()
+    audit.append(
+        session,
+        "request.callback",
+        actor=staff.actor,
+        subject=f"request:{request.id}",
+        body={"contact_id": contact.id, "confirmed": confirmed},
+        clock=ctx.clock,
+    )
+    return callback
+
+
+def extend_preservation(
+    session: Session,
+    ctx: LegalContext,
+    request_id: str,
+    *,
+    authority_id: str,
+    confirm_production: bool,
+) -> LegalRequest:
+    """The authority extends a hold as its policy allows, or confirms a production order
+    follows (then it is kept until that order is served)."""
+    request = lock_request(session, request_id)
+    if request.authority_id != authority_id:
+        raise NotFound(f"no request {request_id}", code="request_not_found")
+    if request.status != Status.PRESERVED.value or request.hold_until is None:
+        if request.status == Status.PRESERVED.value and request.production_confirmed:
+            raise Conflict(
+                "the hold is kept until the production order is served", code="hold_indefinite"
+            )
+        raise Conflict("only a held preservation can be extended", code="not_preserved")
+    rule = ctx.policy.regimes[request.regime].instrument(request.instrument_kind)
+    assert rule is not None
+    actor = f"authority:{authority_id}"
+    if confirm_production and request.regime == "eu-e-evidence":
+        request.production_confirmed = True
+        request.hold_until = None
+        audit.append(
+            session,
+            "preservation.production_confirmed",
+            actor=actor,
+            subject=f"request:{request.id}",
+            clock=ctx.clock,
+        )
+        return request
+    if request.extensions_used >= rule.max_extensions or not rule.extension_days:
+        raise Conflict("no extension is left under the policy", code="extension_not_allowed")
+    request.extensions_used += 1
+    request.hold_until += timedelta(days=rule.extension_days)
+    audit.append(
+        session,
+        "preservation.extended",
+        actor=actor,
+        subject=f"request:{request.id}",
+        body={
+            "hold_until": request.hold_until.isoformat(),
+            "extensions_used": request.extensions_used,
+        },
+        clock=ctx.clock,
+    )
+    return request
+
+
+def sweep(session: Session, ctx: LegalContext) -> dict[str, int]:
+    """Expire holds past their period and delete packages past retention."""
+    from lawline.disclosure.package import delete_expired_packages
+
+    now = ctx.clock.now()
+    expired = (
+        session.execute(
+            select(LegalRequest).where(
+                LegalRequest.status == Status.PRESERVED.value,
+                LegalRequest.hold_until.is_not(None),
+                LegalRequest.hold_until <= now,
+            )
+        )
+        .scalars()
+        .all()
+    )
+    holds = 0
+    for request in expired:
+        transition(session, request, Status.EXPIRED, actor="system:sweep", clock=ctx.clock)
+        holds += preservation.delete_holds(session, request.id, ctx.clock)
+    # holds served to a disclosure that is now closed are no longer needed
+    linked = (
+        session.execute(
+            select(LegalRequest).where(
+                LegalRequest.status == Status.PRESERVED.value,
+                LegalRequest.production_confirmed.is_(True),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for request in linked:
+        served = session.execute(
+            select(func.count())
+            .select_from(LegalRequest)
+            .where(
+                LegalRequest.preservation_request_id == request.id,
+                LegalRequest.status.in_([Status.DISCLOSED.value, Status.CLOSED.value]),
+            )
+        ).scalar_one()
+        if served:
+            transition(
+                session,
+                request,
+                Status.CLOSED,
+                actor="system:sweep",
+                clock=ctx.clock,
+                reason="served to the linked production order",
+            )
+            holds += preservation.delete_holds(session, request.id, ctx.clock)
+    packages = delete_expired_packages(session, ctx.clock)
+    return {"holds_expired": len(expired), "holds_deleted": holds, "packages_deleted": packages}
+
+
+def deliver_package(
+    session: Session, ctx: LegalContext, request_id: str, *, authority_id: str
+) -> bytes:
+    """The addressed authority fetches its package; the request is then closed."""
+    from lawline.disclosure.package import fetch_package
+
+    request = lock_request(session, request_id)
+    if request.authority_id != authority_id:
+        raise NotFound(f"no request {request_id}", code="request_not_found")
+    data = fetch_package(session, request_id, actor=f"authority:{authority_id}", clock=ctx.clock)
+    if request.status == Status.DISCLOSED.value:
+        transition(
+            session,
+            request,
+            Status.CLOSED,
+            actor=f"authority:{authority_id}",
+            clock=ctx.clock,
+            reason="package fetched",
+        )
+    return data

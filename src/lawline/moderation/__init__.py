@@ -1,0 +1,1 @@
+"""Moderation: reports, cases, triage, decisions, statements of reasons, appeals, violations."""

@@ -1,0 +1,89 @@
+"""Violations: recorded by `remove` and `ban` decisions, voided by a reversed appeal."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawline.audit import service as audit
+from lawline.core.clock import Clock, SystemClock
+from lawline.core.errors import Conflict, NotFound
+from lawline.moderation.models import Violation
+
+CATEGORIES = (
+    "csam",
+    "terrorism",
+    "weapons",
+    "drugs",
+    "scam",
+    "doxxing",
+    "hate",
+    "illegal_goods",
+    "spam",
+    "other",
+)
+
+
+def record_violation(
+    session: Session,
+    *,
+    account_id: str,
+    category: str,
+    decision_ref: str,
+    summary: str,
+    actor: str,
+    clock: Clock | None = None,
+) -> Violation:
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category}")
+    violation = Violation(
+        account_id=account_id,
+        category=category,
+        decision_ref=decision_ref,
+        summary=summary,
+        confirmed_by=actor,
+        confirmed_at=(clock or SystemClock()).now(),
+    )
+    session.add(violation)
+    session.flush()
+    audit.append(
+        session,
+        "violation.recorded",
+        actor=actor,
+        subject=f"account:{account_id}",
+        body={"violation_id": violation.id, "category": category, "decision": decision_ref},
+        clock=clock,
+    )
+    return violation
+
+
+def void_violation(
+    session: Session, violation_id: int, *, reason: str, actor: str, clock: Clock | None = None
+) -> Violation:
+    violation = session.get(Violation, violation_id)
+    if violation is None:
+        raise NotFound(f"no violation {violation_id}", code="violation_not_found")
+    if violation.voided_at is not None:
+        raise Conflict("the violation is voided already", code="violation_voided")
+    violation.voided_at = (clock or SystemClock()).now()
+    violation.voided_reason = reason
+    audit.append(
+        session,
+        "violation.voided",
+        actor=actor,
+        subject=f"account:{violation.account_id}",
+        body={"violation_id": violation_id, "reason": reason},
+        clock=clock,
+    )
+    return violation
+
+
+def confirmed_violations(
+    session: Session, account_id: str, category: str | None = None
+) -> list[Violation]:
+    query = select(Violation).where(
+        Violation.account_id == account_id, Violation.voided_at.is_(None)
+    )
+    if category is not None:
+        query = query.where(Violation.category == category)
+    return list(session.execute(query.order_by(Violation.confirmed_at)).scalars())

@@ -1,0 +1,1 @@
+"""Staff members: password (argon2) + TOTP log-in, roles, and who may do what."""
