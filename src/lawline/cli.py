@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
+from lawline.cli_legal import register as register_legal_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
 from lawline.runtime import Runtime
@@ -34,6 +35,7 @@ audit_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(platform_app, name="platform")
 app.add_typer(audit_app, name="audit")
+register_legal_commands(app)
 
 console = Console()
 err_console = Console(stderr=True)

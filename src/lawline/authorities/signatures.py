@@ -180,14 +180,27 @@ def _verify(
         raise SignatureRefused(
             "Content-Digest does not match the body", code="digest_mismatch"
         ) from None
+    if not signature_verifies(message, key.public_key, REQUIRED_COMPONENTS, body):
+        raise SignatureRefused("the signature does not verify", code="signature_invalid")
+    return VerifiedCaller(authority.id, key_id), signature
+
+
+def signature_verifies(
+    message: SignedMessage,
+    public_key: bytes,
+    require_components: Sequence[str] = (),
+    body: bytes | None = None,
+) -> bool:
+    """The cryptographic check alone (RFC 9421 section 3.2), by the library; times are checked
+    by the caller against lawline's clock."""
     verifier = _OurClockVerifier(
-        signature_algorithm=algorithms.ED25519, key_resolver=_KeyResolver(key.public_key)
+        signature_algorithm=algorithms.ED25519, key_resolver=_KeyResolver(public_key)
     )
     try:
-        verifier.verify(message, max_age=None, require_components=REQUIRED_COMPONENTS, body=body)
+        verifier.verify(message, max_age=None, require_components=require_components, body=body)
     except (InvalidSignature, HTTPMessageSignaturesException):
-        raise SignatureRefused("the signature does not verify", code="signature_invalid") from None
-    return VerifiedCaller(authority.id, key_id), signature
+        return False
+    return True
 
 
 def _remember(session: Session, signature: bytes, key_id: str, clock: Clock) -> None:

@@ -75,7 +75,10 @@ def submit_request(
         gag_until=payload.gag_until,
         case_reference=payload.case_reference,
         emergency_reason=payload.emergency_reason,
-        preservation_request_id=payload.preservation_request_id,
+        # only a link that checked out is stored (an unknown id is a reason, not a reference)
+        preservation_request_id=None
+        if any(r.code == "preservation_not_found" for r in result.reasons)
+        else payload.preservation_request_id,
         reasons=[r.model_dump() for r in result.reasons],
         warnings=[w.model_dump() for w in result.warnings],
         entered_by=entered_by,

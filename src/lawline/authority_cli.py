@@ -1,0 +1,140 @@
+"""`lawline-authority`: the command authorities use to talk to a lawline installation.
+
+Settings come from options or the environment: LAWLINE_AUTHORITY_URL, LAWLINE_AUTHORITY_KEY_ID,
+LAWLINE_AUTHORITY_KEY (signing key PEM file) and LAWLINE_AUTHORITY_IDENTITY (age identity file).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from lawline.client import ApiError, AuthorityClient, load_private_key, open_package
+from lawline.disclosure.crypto import read_identity_file
+
+app = typer.Typer(
+    help="Submit and follow legal requests to a lawline installation (signed).",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+Url = Annotated[str, typer.Option(envvar="LAWLINE_AUTHORITY_URL", help="lawline base URL.")]
+KeyId = Annotated[str, typer.Option(envvar="LAWLINE_AUTHORITY_KEY_ID", help="Your key id.")]
+KeyFile = Annotated[
+    Path, typer.Option(envvar="LAWLINE_AUTHORITY_KEY", help="Your Ed25519 signing key (PEM).")
+]
+
+
+def _client(url: str, key_id: str, key_file: Path) -> AuthorityClient:
+    try:
+        return AuthorityClient(url, key_id, load_private_key(key_file))
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(f"cannot load the signing key: {exc}") from None
+
+
+def _print(data: Any) -> None:
+    console.print_json(json.dumps(data, default=str))
+
+
+@app.command()
+def keygen(out: Annotated[Path, typer.Option(help="Directory for the key files.")]) -> None:
+    """Make your signing key and age identity; send the two public files to the platform."""
+    from lawline.cli_legal import authority_keygen
+
+    authority_keygen(out)
+
+
+@app.command()
+def submit(
+    file: Annotated[Path, typer.Argument(help="The request as JSON.")],
+    url: Url,
+    key_id: KeyId,
+    key_file: KeyFile,
+) -> None:
+    """Submit a request; prints it, or every failed check."""
+    try:
+        document = json.loads(file.read_text())
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(f"cannot read {file}: {exc}") from None
+    _print(_client(url, key_id, key_file).submit(document))
+
+
+@app.command("list")
+def list_requests(url: Url, key_id: KeyId, key_file: KeyFile) -> None:
+    """List your requests."""
+    for r in _client(url, key_id, key_file).list():
+        console.print(
+            f"{r['id']} {r['type']} [{r['status']}] {r['case_reference']} "
+            f"deadline {r['deadline_at'] or '-'}"
+        )
+
+
+@app.command()
+def status(request_id: str, url: Url, key_id: KeyId, key_file: KeyFile) -> None:
+    """Show one request: status, reasons, questions, deadline."""
+    _print(_client(url, key_id, key_file).get(request_id))
+
+
+@app.command()
+def answer(request_id: str, text: str, url: Url, key_id: KeyId, key_file: KeyFile) -> None:
+    """Answer the platform's request for information."""
+    _print(_client(url, key_id, key_file).answer(request_id, text))
+
+
+@app.command()
+def extend(
+    request_id: str,
+    url: Url,
+    key_id: KeyId,
+    key_file: KeyFile,
+    confirm_production: Annotated[
+        bool,
+        typer.Option(help="Confirm a production order follows (EPOC-PR: keep until it is served)."),
+    ] = False,
+) -> None:
+    """Extend a preservation as the policy allows."""
+    _print(_client(url, key_id, key_file).extend(request_id, confirm_production=confirm_production))
+
+
+@app.command()
+def fetch(
+    request_id: str,
+    url: Url,
+    key_id: KeyId,
+    key_file: KeyFile,
+    identity: Annotated[
+        Path, typer.Option(envvar="LAWLINE_AUTHORITY_IDENTITY", help="Your age identity file.")
+    ],
+    out: Annotated[Path, typer.Option(help="Directory to unpack the package into.")],
+) -> None:
+    """Fetch a package, decrypt it with your age identity, unpack and verify it."""
+    client = _client(url, key_id, key_file)
+    ciphertext = client.fetch_package(request_id)
+    check = open_package(ciphertext, read_identity_file(identity), out, client.platform_key())
+    if not check.ok:
+        err.print(f"package NOT valid: {check.problem}")
+        raise typer.Exit(1)
+    console.print(f"package verified and unpacked in {out}: {', '.join(sorted(check.files))}")
+
+
+def main() -> None:
+    from lawline.core.errors import LawlineError
+
+    try:
+        app()
+    except ApiError as exc:
+        err.print(f"error: {exc}", soft_wrap=True, highlight=False)
+        for reason in exc.reasons:
+            err.print(f"  - {reason['code']}: {reason['message']}", soft_wrap=True, highlight=False)
+        sys.exit(2)
+    except LawlineError as exc:
+        err.print(f"error: {exc.message}", soft_wrap=True, highlight=False)
+        sys.exit(2)

@@ -1,0 +1,448 @@
+"""CLI commands of the legal side: the authority registry, staff accounts, the request queue,
+package verification and the retention sweep. Registered on the main `lawline` app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lawline.core.db import transaction
+from lawline.core.errors import InvalidInput
+from lawline.core.settings import Settings
+from lawline.runtime import Runtime
+
+console = Console()
+authority_app = typer.Typer(
+    help="The registry of authorities, their keys and contacts.", no_args_is_help=True
+)
+staff_app = typer.Typer(help="Staff accounts (password + TOTP, roles).", no_args_is_help=True)
+requests_app = typer.Typer(
+    help="The legal request queue: review, approve, reject, ask.", no_args_is_help=True
+)
+package_app = typer.Typer(help="Disclosure packages.", no_args_is_help=True)
+
+AsUser = Annotated[str, typer.Option("--as", help="Your staff username (recorded as the actor).")]
+
+
+def _runtime() -> Runtime:
+    runtime = Runtime(Settings())
+    runtime.require_current_schema()
+    return runtime
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}", code="file_unreadable") from None
+
+
+# ---- authorities --------------------------------------------------------------------------
+@authority_app.command("keygen")
+def authority_keygen(
+    out: Annotated[Path, typer.Option(help="Directory for the key files (made, mode 0700).")],
+) -> None:
+    """Make an authority's keys: Ed25519 for signing requests, age for receiving packages."""
+    from lawline.authorities.service import generate_authority_keys
+
+    keys = generate_authority_keys()
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name, text, mode in (
+        ("signing_ed25519.pem", keys.private_pem, 0o600),
+        ("signing_ed25519.pub.pem", keys.public_pem, 0o644),
+        ("age_identity.txt", f"# public key: {keys.age_recipient}\n{keys.age_identity}\n", 0o600),
+        ("age_recipient.txt", keys.age_recipient + "\n", 0o644),
+    ):
+        path = out / name
+        path.write_text(text)
+        path.chmod(mode)
+    console.print(
+        f"key id {keys.key_id}; send the platform signing_ed25519.pub.pem and "
+        f"age_recipient.txt; keep the rest secret ({out})"
+    )
+
+
+@authority_app.command("add")
+def authority_add(
+    name: Annotated[str, typer.Option(help="The authority's name.")],
+    country: Annotated[str, typer.Option(help="ISO 3166 alpha-2 country code.")],
+    kind: Annotated[str, typer.Option(help="police, prosecutor, court or other.")],
+    public_key: Annotated[Path, typer.Option(help="Its Ed25519 public key (PEM or base64).")],
+    age_recipient: Annotated[str, typer.Option(help="Its age recipient (age1...).")],
+    actor: AsUser,
+    notes: Annotated[str, typer.Option(help="Jurisdiction notes.")] = "",
+) -> None:
+    """Register an authority with its signing key and age recipient."""
+    from lawline.authorities.service import register_authority
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        authority, key = register_authority(
+            session,
+            name=name,
+            country=country,
+            kind=kind,
+            signing_key=_read(public_key),
+            age_recipient=age_recipient,
+            jurisdiction_notes=notes,
+            actor=f"staff:{actor}",
+        )
+    console.print(
+        f"registered {authority.id} ({authority.name}, {authority.country}); key id {key.key_id}"
+    )
+
+
+@authority_app.command("list")
+def authority_list() -> None:
+    """List registered authorities."""
+    from lawline.authorities.service import keys_of, list_authorities
+
+    runtime = _runtime()
+    table = Table("id", "name", "country", "kind", "keys", "status")
+    with runtime.sessions() as session:
+        for a in list_authorities(session):
+            live = [k.key_id for k in keys_of(session, a.id) if k.revoked_at is None]
+            table.add_row(
+                a.id,
+                a.name,
+                a.country,
+                a.kind,
+                ", ".join(live),
+                "revoked" if a.revoked_at else "active",
+            )
+    console.print(table)
+
+
+@authority_app.command("show")
+def authority_show(authority_id: str) -> None:
+    """Show one authority with its keys and call-back contacts."""
+    from lawline.authorities.service import contacts_of, get_authority, keys_of
+
+    runtime = _runtime()
+    with runtime.sessions() as session:
+        a = get_authority(session, authority_id)
+        console.print(
+            f"{a.id} {a.name} ({a.country}, {a.kind}) {'REVOKED' if a.revoked_at else 'active'}"
+        )
+        console.print(f"age recipient: {a.age_recipient}")
+        for k in keys_of(session, a.id):
+            console.print(
+                f"key {k.key_id} added {k.created_at:%Y-%m-%d}"
+                + (f" revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "")
+            )
+        for c in contacts_of(session, a.id):
+            console.print(f"contact {c.id}: {c.name}, {c.role}, {c.telephone} {c.email}")
+
+
+@authority_app.command("rotate-key")
+def authority_rotate_key(
+    authority_id: str,
+    public_key: Annotated[Path, typer.Option(help="The new Ed25519 public key.")],
+    actor: AsUser,
+    revoke: Annotated[str | None, typer.Option(help="Key id to revoke at once.")] = None,
+) -> None:
+    """Add a new signing key; optionally revoke the old one (effective at once)."""
+    from lawline.authorities.service import add_key, revoke_key
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        key = add_key(session, authority_id, _read(public_key), actor=f"staff:{actor}")
+        if revoke:
+            revoke_key(session, revoke, actor=f"staff:{actor}")
+    console.print(f"added key {key.key_id}" + (f"; revoked {revoke}" if revoke else ""))
+
+
+@authority_app.command("revoke")
+def authority_revoke(
+    actor: AsUser,
+    authority_id: Annotated[str | None, typer.Option(help="Revoke the whole authority.")] = None,
+    key_id: Annotated[str | None, typer.Option(help="Revoke one key.")] = None,
+) -> None:
+    """Revoke a key or a whole authority; its signatures are refused from now on."""
+    from lawline.authorities.service import revoke_authority, revoke_key
+
+    if (authority_id is None) == (key_id is None):
+        raise InvalidInput("give exactly one of --authority-id or --key-id", code="usage")
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        if key_id:
+            revoke_key(session, key_id, actor=f"staff:{actor}")
+        else:
+            assert authority_id is not None
+            revoke_authority(session, authority_id, actor=f"staff:{actor}")
+    console.print("revoked")
+
+
+@authority_app.command("add-contact")
+def authority_add_contact(
+    authority_id: str,
+    name: Annotated[str, typer.Option(help="Contact's name.")],
+    role: Annotated[str, typer.Option(help="Contact's function.")],
+    telephone: Annotated[str, typer.Option(help="Office line, from an independent source.")],
+    actor: AsUser,
+    email: Annotated[str, typer.Option(help="Office e-mail.")] = "",
+) -> None:
+    """Add a call-back contact (from an official directory, never from a request)."""
+    from lawline.authorities.service import add_contact
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        contact = add_contact(
+            session,
+            authority_id,
+            name=name,
+            role=role,
+            telephone=telephone,
+            email=email,
+            actor=f"staff:{actor}",
+        )
+    console.print(f"contact {contact.id} added")
+
+
+# ---- staff --------------------------------------------------------------------------------
+@staff_app.command("add")
+def staff_add(
+    username: str,
+    role: Annotated[
+        list[str],
+        typer.Option(
+            help="intake, legal_reviewer, approver, moderator, admin; repeat for several."
+        ),
+    ],
+    password_file: Annotated[Path, typer.Option(help="File holding the initial password.")],
+    actor: AsUser,
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+) -> None:
+    """Create a staff member; prints the TOTP enrolment URI for an authenticator app."""
+    import pyotp
+
+    from lawline.staff.service import create_staff
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        staff, secret = create_staff(
+            session,
+            username=username,
+            display_name=name or username,
+            roles=role,
+            password=_read(password_file).strip(),
+            actor=f"staff:{actor}",
+        )
+    console.print(f"created {staff.username} with roles {', '.join(sorted(staff.roles))}")
+    console.print(
+        pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="lawline"),
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+# ---- requests -----------------------------------------------------------------------------
+@requests_app.command("list")
+def requests_list() -> None:
+    """The open queue, soonest deadline first; overdue ones are marked."""
+    from lawline.legal.review import queue
+
+    runtime = _runtime()
+    table = Table(
+        "id", "type", "status", "authority", "offense", "deadline", "approvals", "warnings"
+    )
+    with runtime.sessions() as session:
+        for item in queue(session, runtime.legal):
+            r = item.request
+            deadline = f"{r.deadline_at:%Y-%m-%d %H:%M}" if r.deadline_at else "-"
+            table.add_row(
+                r.id,
+                r.request_type,
+                r.status,
+                item.authority,
+                r.offense,
+                deadline + (" OVERDUE" if item.overdue else ""),
+                str(item.approvals),
+                ", ".join(sorted({w["code"] for w in r.warnings})),
+            )
+    console.print(table)
+
+
+@requests_app.command("show")
+def requests_show(request_id: str) -> None:
+    """Show a request with its targets, checks, warnings and reviews (no personal data)."""
+    from lawline.legal.review import approvers, get_request, targets_of
+
+    runtime = _runtime()
+    with runtime.sessions() as session:
+        r = get_request(session, request_id)
+        console.print(
+            f"{r.id} {r.request_type} [{r.status}] regime {r.regime}"
+            f"{' (binding)' if r.binding else ''}"
+        )
+        console.print(
+            f"instrument {r.instrument_kind} {r.instrument_reference} by "
+            f"{r.issuing_body} ({r.issuer_role}); offense {r.offense}; "
+            f"categories {', '.join(r.categories)}"
+        )
+        console.print(
+            "targets: "
+            + "; ".join(
+                f"{t.position}. {t.ref_display} -> account {t.account_id or 'not found'}"
+                for t in targets_of(session, r.id)
+            )
+        )
+        for label, items in (("failed checks", r.reasons), ("warnings", r.warnings)):
+            for item in items:
+                console.print(f"{label}: {item['code']}: {item['message']}")
+        console.print(f"approvals: {', '.join(sorted(approvers(session, r))) or 'none'}")
+
+
+@requests_app.command("approve")
+def requests_approve(
+    request_id: str,
+    actor: AsUser,
+    acknowledge_warnings: Annotated[bool, typer.Option(help="Acknowledge the warnings.")] = False,
+) -> None:
+    """Approve; the second distinct approver's approval builds and seals the package."""
+    from lawline.legal.review import approve
+    from lawline.staff.service import get_staff
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        request = approve(
+            session,
+            runtime.legal,
+            request_id,
+            staff=get_staff(session, actor),
+            acknowledge_warnings=acknowledge_warnings,
+        )
+        status = request.status
+    console.print(f"{request_id}: {status}")
+
+
+@requests_app.command("reject")
+def requests_reject(
+    request_id: str,
+    actor: AsUser,
+    reason: Annotated[str, typer.Option(help="The reason given to the authority.")],
+    ground: Annotated[str | None, typer.Option(help="Refusal ground (binding orders).")] = None,
+) -> None:
+    """Reject with a reason (and, for a binding order, a ground its regime lists)."""
+    from lawline.legal.review import reject
+    from lawline.staff.service import get_staff
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        reject(
+            session,
+            runtime.legal,
+            request_id,
+            staff=get_staff(session, actor),
+            reason=reason,
+            ground=ground,
+        )
+    console.print(f"{request_id}: rejected")
+
+
+@requests_app.command("ask")
+def requests_ask(
+    request_id: str,
+    actor: AsUser,
+    question: Annotated[str, typer.Option(help="What the authority must clarify.")],
+) -> None:
+    """Ask the authority for information; the deadline pauses until it answers."""
+    from lawline.legal.review import ask_for_information
+    from lawline.staff.service import get_staff
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        ask_for_information(
+            session, runtime.legal, request_id, staff=get_staff(session, actor), question=question
+        )
+    console.print(f"{request_id}: needs_info")
+
+
+@requests_app.command("callback")
+def requests_callback(
+    request_id: str,
+    actor: AsUser,
+    contact_id: Annotated[int, typer.Option(help="Registry contact called.")],
+    confirmed: Annotated[bool, typer.Option(help="Did the contact confirm the request?")],
+    note: Annotated[str, typer.Option(help="Note of the call.")] = "",
+) -> None:
+    """Record the call-back an emergency request needs before approval."""
+    from lawline.legal.review import record_callback
+    from lawline.staff.service import get_staff
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        record_callback(
+            session,
+            runtime.legal,
+            request_id,
+            staff=get_staff(session, actor),
+            contact_id=contact_id,
+            confirmed=confirmed,
+            note=note,
+        )
+    console.print(f"{request_id}: call-back recorded")
+
+
+@requests_app.command("notifications")
+def requests_notifications() -> None:
+    """Affected users who may now be told of a disclosure (their non-disclosure date passed)."""
+    from lawline.legal.review import notifications_due
+
+    runtime = _runtime()
+    with runtime.sessions() as session:
+        for n in notifications_due(session, runtime.legal):
+            console.print(
+                f"account {n.account_id}: request {n.request_id}, due {n.due_at:%Y-%m-%d}"
+            )
+
+
+# ---- packages and retention -----------------------------------------------------------------
+@package_app.command("verify")
+def package_verify(
+    directory: Annotated[Path, typer.Argument(help="A decrypted, unpacked package.")],
+    public_key: Annotated[
+        Path | None,
+        typer.Option(help="The platform public key (base64 or PEM); default: this installation's."),
+    ] = None,
+) -> None:
+    """Check every file against the manifest and the manifest's platform signature (exit 1)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from lawline.authorities.service import parse_public_key
+    from lawline.disclosure.package import verify_package_dir
+
+    key = (
+        Ed25519PublicKey.from_public_bytes(parse_public_key(_read(public_key)))
+        if public_key
+        else Runtime(Settings()).signing_key.public
+    )
+    result = verify_package_dir(directory, key)
+    if not result.ok:
+        console.print(f"package NOT valid: {result.problem}")
+        raise typer.Exit(1)
+    console.print(f"package valid: {len(result.files)} files match the signed manifest")
+    console.print(json.dumps(result.files, indent=2))
+
+
+def sweep() -> None:
+    """Expire preservation holds past their period; delete packages past retention."""
+    from lawline.legal.review import sweep as run_sweep
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        counts = run_sweep(session, runtime.legal)
+    console.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(authority_app, name="authority")
+    app.add_typer(staff_app, name="staff")
+    app.add_typer(requests_app, name="requests")
+    app.add_typer(package_app, name="package")
+    app.command("sweep")(sweep)

@@ -1,0 +1,86 @@
+"""The authority API as an authority meets it: a running ASGI app on a real database, a real
+generated platform, registered authorities with real keys, and `lawline.client` signing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from fastapi.testclient import TestClient
+
+from lawline.api.app import create_app
+from lawline.client import AuthorityClient
+from lawline.core.clock import Clock, FixedClock
+from lawline.core.db import transaction
+from lawline.core.settings import Settings
+from lawline.runtime import Runtime
+from tests import factories
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class LegalApi:
+    runtime: Runtime
+    http: TestClient
+    clock: FixedClock
+    authorities: dict[str, tuple[Any, Any]]  # name -> (Authority, AuthorityKeys)
+
+    def client(self, name: str = "nl", clock: Clock | None = None) -> AuthorityClient:
+        _, keys = self.authorities[name]
+        private = serialization.load_pem_private_key(keys.private_pem.encode(), None)
+        return AuthorityClient(
+            "http://testserver",
+            keys.key_id,
+            private,  # type: ignore[arg-type]
+            http=self.http,
+            clock=clock or self.clock,
+        )
+
+    def staff_token(self, username: str) -> str:
+        import pyotp
+
+        from lawline.staff.models import StaffMember
+
+        with self.runtime.sessions() as session:
+            member = session.query(StaffMember).filter_by(username=username).one()
+            code = pyotp.TOTP(member.totp_secret).at(self.clock.now())
+        response = self.http.post(
+            "/v1/staff/login",
+            json={"username": username, "password": factories.STAFF_PASSWORD, "totp": code},
+        )
+        assert response.status_code == 200, response.text
+        return str(response.json()["token"])
+
+
+@pytest.fixture
+def legal_api(platform_file: Path, tmp_path: Path) -> Iterator[LegalApi]:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "platform.sqlite").write_bytes(platform_file.read_bytes())
+    clock = FixedClock(NOW)
+    runtime = Runtime(
+        Settings(data_dir=data_dir, database_url=None, platform="embedded"), clock=clock
+    )
+    runtime.upgrade_database()
+    with transaction(runtime.sessions) as session:
+        found = {
+            "nl": factories.authority(session, country="NL"),
+            "us": factories.authority(
+                session, country="US", kind="police", name="FBI Field Office"
+            ),
+            "fr": factories.authority(session, country="FR", name="Parquet de Paris"),
+        }
+        factories.staff_member(session, "anna", "approver")
+        factories.staff_member(session, "bert", "approver")
+        factories.staff_member(session, "carla", "legal_reviewer")
+        factories.violation(session, "100005", "drugs")
+        factories.violation(session, "100007", "weapons")
+    with TestClient(create_app(runtime)) as http:
+        yield LegalApi(runtime, http, clock, found)
+    runtime.close()
