@@ -62,7 +62,7 @@ def authority(
     return registered, keys
 
 
-def violation(session: Session, account_id: str, category: str) -> Any:
+def violation(session: Session, account_id: str, category: str, clock: Any = None) -> Any:
     from lawline.moderation.violations import record_violation
 
     return record_violation(
@@ -72,6 +72,7 @@ def violation(session: Session, account_id: str, category: str) -> Any:
         decision_ref="dec_test",
         summary="confirmed in a test",
         actor="staff:moderator",
+        clock=clock,
     )
 
 
