@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -73,6 +74,17 @@ def test_demo_tells_its_story_and_ends_with_the_data_dir_line(
     out = result.stdout
     assert "1. Platform: generated 400 accounts" in out
     assert "Audited read" in out
+    assert "20 Dutch orders" in out
+    assert out.count("in_review") >= 23
+    for code in (
+        "signature_invalid",
+        "signature_replayed",
+        "instrument_expired",
+        "category_not_allowed",
+        "target_not_violator",
+    ):
+        assert code in out
+    assert "verified the platform's signature: valid" in out
     assert "audit log ok" in out
     assert "verifies against the signed head: True" in out
     assert out.strip().splitlines()[-1] == f"LAWLINE_DATA_DIR={data_dir.resolve()}"
@@ -80,12 +92,20 @@ def test_demo_tells_its_story_and_ends_with_the_data_dir_line(
     assert (data_dir / "platform_ed25519.pem").stat().st_mode & 0o077 == 0
 
 
+def _audit_entries(output: str) -> int:
+    match = re.search(r"audit log ok: (\d+) entries", output)
+    assert match, output
+    return int(match.group(1))
+
+
 def test_demo_runs_again_from_scratch_and_refuses_a_foreign_directory(tmp_path: Path) -> None:
     target = tmp_path / "demo"
-    assert lawline("demo", "--data-dir", str(target), "--accounts", "100").returncode == 0
-    again = lawline("demo", "--data-dir", str(target), "--accounts", "100")
+    first = lawline("demo", "--data-dir", str(target), "--accounts", "200")
+    assert first.returncode == 0, first.stderr
+    again = lawline("demo", "--data-dir", str(target), "--accounts", "200")
     assert again.returncode == 0
-    assert "audit log ok: 3 entries" in again.stdout  # a fresh log, not appended to the old one
+    # a fresh log each run, not appended to the old one
+    assert _audit_entries(again.stdout) == _audit_entries(first.stdout)
     foreign = tmp_path / "important"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("operator data")
@@ -98,15 +118,16 @@ def test_demo_runs_again_from_scratch_and_refuses_a_foreign_directory(tmp_path: 
 def test_audit_commands_on_the_demo_data_and_tamper_detection(
     demo_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:
-    source, _ = demo_run
+    source, run = demo_run
+    entries = _audit_entries(run.stdout)
     data_dir = tmp_path / "copy"
     data_dir.mkdir()
-    for name in ("lawline.sqlite", "platform_ed25519.pem", "platform.sqlite"):
+    for name in ("lawline.sqlite", "platform_ed25519.pem", "platform.sqlite", "platform_age.key"):
         (data_dir / name).write_bytes((source / name).read_bytes())
     ok = lawline("audit", "verify", data_dir=data_dir)
     assert ok.returncode == 0
-    assert "audit log ok: 3 entries" in ok.stdout
-    assert '"size": 3' in lawline("audit", "head", data_dir=data_dir).stdout
+    assert _audit_entries(ok.stdout) == entries
+    assert f'"size": {entries}' in lawline("audit", "head", data_dir=data_dir).stdout
     assert '"path"' in lawline("audit", "proof", "2", data_dir=data_dir).stdout
     connection = sqlite3.connect(data_dir / "lawline.sqlite")
     connection.execute("UPDATE audit_entries SET actor = 'staff:someone-else' WHERE seq = 1")

@@ -7,6 +7,7 @@ The demo never touches the operator's database: it builds its own settings from 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -69,7 +70,7 @@ def run_demo(data_dir: Path, *, accounts: int, console: Console) -> None:
         ctx = DemoContext(
             runtime, _generate_platform(runtime, accounts, until, console), console, until
         )
-        for chapter in CHAPTERS:
+        for chapter in _chapters():
             chapter(ctx)
     finally:
         runtime.close()
@@ -158,7 +159,7 @@ def chapter_audit_log(ctx: DemoContext) -> None:
         proof = audit.inclusion_proof(session, reads[-1].seq, head.size)
         result = audit.verify_log(session, key.public)
     ctx.console.print(
-        f"[bold]3. Audit log[/]: signed tree head of size {head.size}, root {head.root[:16]}…, "
+        f"[bold]4. Audit log[/]: signed tree head of size {head.size}, root {head.root[:16]}…, "
         f"key {head.key_id}"
     )
     ctx.console.print(
@@ -170,4 +171,7 @@ def chapter_audit_log(ctx: DemoContext) -> None:
         raise RuntimeError("the demo's own audit log does not verify")
 
 
-CHAPTERS = [chapter_audited_read, chapter_audit_log]
+def _chapters() -> list[Callable[[DemoContext], None]]:
+    from lawline.demo.legal import chapter_legal_requests
+
+    return [chapter_audited_read, chapter_legal_requests, chapter_audit_log]
