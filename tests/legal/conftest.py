@@ -3,6 +3,7 @@ generated platform, registered authorities with real keys, and `lawline.client` 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,11 +13,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from lawline.api.app import create_app
 from lawline.client import AuthorityClient
 from lawline.core.clock import Clock, FixedClock
-from lawline.core.db import transaction
+from lawline.core.db import make_engine, transaction
 from lawline.core.settings import Settings
 from lawline.runtime import Runtime
 from tests import factories
@@ -59,13 +61,31 @@ class LegalApi:
 
 
 @pytest.fixture
-def legal_api(platform_file: Path, tmp_path: Path) -> Iterator[LegalApi]:
+def legal_api(
+    request: pytest.FixtureRequest, platform_file: Path, tmp_path: Path
+) -> Iterator[LegalApi]:
+    """On SQLite, or on PostgreSQL where a module parametrizes it indirectly."""
+    database_url = None
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url, _ = request.getfixturevalue("postgres_schema_url")
+        schema = f"api_{secrets.token_hex(5)}"
+        admin = make_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        database_url = f"{url}?options=-csearch_path%3D{schema}"
+
+        def drop() -> None:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+        request.addfinalizer(drop)  # noqa: PT021 - only the PostgreSQL variant has it
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "platform.sqlite").write_bytes(platform_file.read_bytes())
     clock = FixedClock(NOW)
     runtime = Runtime(
-        Settings(data_dir=data_dir, database_url=None, platform="embedded"), clock=clock
+        Settings(data_dir=data_dir, database_url=database_url, platform="embedded"), clock=clock
     )
     runtime.upgrade_database()
     with transaction(runtime.sessions) as session:

@@ -21,6 +21,9 @@ from lawline.core.db import transaction
 from tests.factories import request_document
 from tests.legal.conftest import LegalApi
 
+# the workflow runs on both databases
+pytestmark = pytest.mark.parametrize("legal_api", ["sqlite", "postgresql"], indirect=True)
+
 
 def staff_post(api: LegalApi, user: str, request_id: str, action: str, **body: object) -> dict:
     token = api.staff_token(user)
