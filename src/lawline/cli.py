@@ -15,6 +15,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
 from lawline.cli_legal import register as register_legal_commands
+from lawline.cli_moderation import register as register_moderation_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
 from lawline.runtime import Runtime
@@ -36,6 +37,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(platform_app, name="platform")
 app.add_typer(audit_app, name="audit")
 register_legal_commands(app)
+register_moderation_commands(app)
 
 console = Console()
 err_console = Console(stderr=True)

@@ -39,6 +39,22 @@ class Settings(BaseSettings):
         description="scheme://host[:port] that authorities sign (@target-uri) when lawline "
         "runs behind a proxy; default: the URL of the request as received.",
     )
+    report_rate_limit: int = Field(default=20, description="reports per reporter per window")
+    report_rate_window_seconds: int = 600
+    misuse_warn_after: int = Field(
+        default=3, description="manifestly unfounded reports before a reporter is warned"
+    )
+    misuse_suspend_after: int = Field(
+        default=6, description="manifestly unfounded reports before a reporter is suspended"
+    )
+    misuse_min_unfounded_share: float = Field(
+        default=0.5, description="share of a reporter's decided reports that must be unfounded"
+    )
+    misuse_suspension_days: int = 14
+    case_deadline_hours: dict[str, int] = Field(
+        default_factory=dict,
+        description='per-category case deadlines overriding the defaults, e.g. {"spam": 72}',
+    )
     platform: Literal["embedded", "sql"] = "embedded"
     platform_path: Path | None = Field(
         default=None,

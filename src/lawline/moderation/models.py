@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lawline.core.db import Base
@@ -22,3 +23,102 @@ class Violation(Base):
     confirmed_at: Mapped[datetime]
     voided_at: Mapped[datetime | None]
     voided_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class TrustedFlagger(Base):
+    """An organisation awarded trusted-flagger status (DSA Art. 22): its notices go first."""
+
+    __tablename__ = "trusted_flaggers"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    reporter_id: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime]
+
+
+class Reporter(Base):
+    """A pseudonymous reporter's standing (DSA Art. 23 misuse handling)."""
+
+    __tablename__ = "reporters"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    unfounded: Mapped[int] = mapped_column(Integer, default=0)
+    warned_at: Mapped[datetime | None]
+    suspended_until: Mapped[datetime | None]
+
+
+class Case(Base):
+    """All open reports about one target."""
+
+    __tablename__ = "moderation_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target_key: Mapped[str] = mapped_column(String(100), index=True)
+    target_kind: Mapped[str] = mapped_column(String(20))  # channel | post | account
+    channel_id: Mapped[str | None] = mapped_column(String(64))
+    post_id: Mapped[int | None] = mapped_column(Integer)
+    account_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # open | decided
+    # an open case per target: the partial uniqueness is kept by `open_key` (NULL once decided)
+    open_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    categories: Mapped[dict[str, int]] = mapped_column(JSON)  # category -> reports
+    reporters: Mapped[int] = mapped_column(Integer, default=0)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    trusted: Mapped[bool] = mapped_column(default=False)
+    first_report_at: Mapped[datetime]
+    last_report_at: Mapped[datetime]
+    deadline_at: Mapped[datetime] = mapped_column(index=True)
+    triage_category: Mapped[str | None] = mapped_column(String(40))
+    triage_score: Mapped[float | None]
+    triage_model: Mapped[str | None] = mapped_column(String(80))
+
+
+class Report(Base):
+    __tablename__ = "moderation_reports"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("moderation_cases.id"), index=True)
+    reporter_id: Mapped[str] = mapped_column(String(128), index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(20))  # api | bot
+    trusted_flagger_id: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    notified_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("reporter_id", "idempotency_key"),)
+
+
+class Decision(Base):
+    __tablename__ = "moderation_decisions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("moderation_cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # no_action | delist | remove | ban
+    category: Mapped[str] = mapped_column(String(40))
+    moderator: Mapped[str] = mapped_column(String(128))
+    decided_at: Mapped[datetime] = mapped_column(index=True)
+    suggestion_category: Mapped[str | None] = mapped_column(String(40))
+    suggestion_score: Mapped[float | None]
+    suggestion_model: Mapped[str | None] = mapped_column(String(80))
+    followed_suggestion: Mapped[bool | None]
+    statement: Mapped[dict[str, Any]] = mapped_column(JSON)  # statement of reasons (Art. 17)
+    violation_id: Mapped[int | None] = mapped_column(Integer)
+    reversed_at: Mapped[datetime | None]
+
+
+class Appeal(Base):
+    __tablename__ = "moderation_appeals"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(ForeignKey("moderation_decisions.id"), index=True)
+    appellant_account_id: Mapped[str] = mapped_column(String(64))
+    grounds: Mapped[str] = mapped_column(Text)
+    filed_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))  # open | upheld | reversed
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    answer: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
