@@ -12,12 +12,22 @@ from lawline.legal.models import (
     Review,
     UserNotification,
 )
-from lawline.moderation.models import Violation
+from lawline.moderation.models import (
+    Appeal,
+    Case,
+    Decision,
+    Report,
+    Reporter,
+    TrustedFlagger,
+    Violation,
+)
+from lawline.search.models import SearchChannel
 from lawline.staff.models import StaffMember, StaffToken
 
 metadata = Base.metadata
 
 __all__ = [
+    "Appeal",
     "AuditEntry",
     "AuditState",
     "Authority",
@@ -25,16 +35,22 @@ __all__ = [
     "Base",
     "Callback",
     "CallbackContact",
+    "Case",
+    "Decision",
     "DisclosurePackage",
     "InfoExchange",
     "LegalRequest",
     "PreservationHold",
+    "Report",
+    "Reporter",
     "RequestTarget",
     "Review",
+    "SearchChannel",
     "SeenSignature",
     "StaffMember",
     "StaffToken",
     "TreeHead",
+    "TrustedFlagger",
     "UserNotification",
     "Violation",
     "metadata",

@@ -119,7 +119,7 @@ class TfidfTriage:
         self._intercept = self.classifier.intercept_.copy()
 
     def _logits(self, text: str) -> np.ndarray:
-        logits = self._intercept.copy()
+        logits: np.ndarray = np.array(self._intercept, dtype=float)
         for analyzer, vocabulary, idf, offset in self._parts:
             counts = Counter(analyzer(text))
             indices, weights = [], []

@@ -1,0 +1,230 @@
+"""Reports: a notice about a public channel, post or account (DSA Art. 16), merged into the open
+case for its target, triaged on arrival. Trusted flaggers (Art. 22) go first; reporters who keep
+sending manifestly unfounded notices are warned, then suspended (Art. 23)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lawline.audit import service as audit
+from lawline.core.clock import Clock
+from lawline.core.errors import Conflict, Forbidden, InvalidInput, TooManyRequests
+from lawline.core.ids import new_id
+from lawline.core.settings import Settings
+from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.models import Case, Report, Reporter, TrustedFlagger
+from lawline.moderation.targets import Target, resolve_target
+from lawline.moderation.triage import TriageModel
+from lawline.platform.protocol import Platform
+
+MAX_TEXT = 2000
+_REPORTER = re.compile(r"^[A-Za-z0-9_.:-]{4,128}$")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    case: Case
+    replayed: bool  # the same idempotency key was seen: nothing new was stored
+
+
+def _check_input(category: str, text: str, reporter_id: str) -> None:
+    if category not in CATEGORIES:
+        raise InvalidInput(
+            f"unknown category; use one of {', '.join(CATEGORIES)}", code="category_unknown"
+        )
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"the text has more than {MAX_TEXT} characters", code="text_too_long")
+    if not _REPORTER.match(reporter_id):
+        raise InvalidInput(
+            "the reporter id is 4-128 letters, digits or _.:-", code="reporter_invalid"
+        )
+
+
+def _standing(session: Session, reporter_id: str, now: datetime) -> Reporter:
+    reporter = session.get(Reporter, reporter_id)
+    if reporter is None:
+        reporter = Reporter(id=reporter_id, reports=0, unfounded=0)
+        session.add(reporter)
+    if reporter.suspended_until is not None and reporter.suspended_until > now:
+        raise Forbidden(
+            "reporting is suspended until "
+            f"{reporter.suspended_until:%Y-%m-%d} after repeated manifestly unfounded notices",
+            code="reporter_suspended",
+            suspended_until=reporter.suspended_until.isoformat(),
+        )
+    return reporter
+
+
+def _rate_limit(
+    session: Session, reporter_id: str, now: datetime, settings: Settings, trusted: bool
+) -> None:
+    limit = settings.report_rate_limit * (10 if trusted else 1)
+    since = now - timedelta(seconds=settings.report_rate_window_seconds)
+    recent = session.execute(
+        select(func.count())
+        .select_from(Report)
+        .where(Report.reporter_id == reporter_id, Report.created_at >= since)
+    ).scalar_one()
+    if recent >= limit:
+        raise TooManyRequests(
+            f"at most {limit} reports per {settings.report_rate_window_seconds // 60} minutes",
+            code="rate_limited",
+            retry_after_seconds=settings.report_rate_window_seconds,
+        )
+
+
+def _open_case(session: Session, target: Target, now: datetime, hours: int) -> Case:
+    query = select(Case).where(Case.open_key == target.key).with_for_update()
+    case = session.execute(query).scalar_one_or_none()
+    if case is not None:
+        return case
+    case = Case(
+        target_key=target.key,
+        target_kind=target.kind,
+        channel_id=target.channel_id,
+        post_id=target.post_id,
+        account_id=target.account_id,
+        status="open",
+        open_key=target.key,
+        categories={},
+        reporters=0,
+        reports=0,
+        trusted=False,
+        first_report_at=now,
+        last_report_at=now,
+        deadline_at=now + timedelta(hours=hours),
+    )
+    try:
+        with session.begin_nested():
+            session.add(case)
+    except IntegrityError:  # another transaction opened it first
+        return session.execute(query).scalar_one()
+    return case
+
+
+def target_text(platform: Platform, case: Case) -> str:
+    """The public text of a case's target: what triage reads and moderators see first."""
+    if case.channel_id is None:
+        return ""
+    channel = platform.channel(case.channel_id)
+    if channel is None:
+        return ""
+    parts = [channel.title, channel.description]
+    if case.post_id is not None:
+        post = platform.post(case.channel_id, case.post_id)
+        parts.append(post.text if post else "")
+    else:
+        parts += [p.text for p in platform.recent_posts(channel.id, limit=10)]
+    return "\n".join(p for p in parts if p)
+
+
+def submit_report(
+    session: Session,
+    platform: Platform,
+    triage: TriageModel | None,
+    *,
+    target: str,
+    category: str,
+    text: str,
+    reporter_id: str,
+    idempotency_key: str | None,
+    via: str,
+    settings: Settings,
+    clock: Clock,
+) -> Submitted:
+    now = clock.now()
+    _check_input(category, text, reporter_id)
+    if idempotency_key is not None:
+        earlier = session.execute(
+            select(Report).where(
+                Report.reporter_id == reporter_id, Report.idempotency_key == idempotency_key
+            )
+        ).scalar_one_or_none()
+        if earlier is not None:
+            if earlier.category != category or earlier.text != text:
+                raise Conflict(
+                    "this idempotency key was used for another report",
+                    code="idempotency_key_reused",
+                )
+            case = session.get(Case, earlier.case_id)
+            assert case is not None
+            return Submitted(earlier, case, replayed=True)
+    flagger = session.execute(
+        select(TrustedFlagger).where(TrustedFlagger.reporter_id == reporter_id)
+    ).scalar_one_or_none()
+    reporter = _standing(session, reporter_id, now)
+    _rate_limit(session, reporter_id, now, settings, flagger is not None)
+    resolved = resolve_target(platform, target)
+    hours = settings.case_deadline_hours.get(category, CATEGORIES[category].deadline_hours)
+    case = _open_case(session, resolved, now, hours)
+    report = Report(
+        id=new_id("rep"),
+        case_id=case.id,
+        reporter_id=reporter_id,
+        idempotency_key=idempotency_key,
+        category=category,
+        text=text,
+        channel=via,
+        trusted_flagger_id=flagger.id if flagger else None,
+        created_at=now,
+    )
+    session.add(report)
+    reporter.reports += 1
+    counts = dict(case.categories)
+    counts[category] = counts.get(category, 0) + 1
+    case.categories = counts
+    case.reports += 1
+    case.last_report_at = now
+    case.trusted = case.trusted or flagger is not None
+    case.deadline_at = min(case.deadline_at, case.first_report_at + timedelta(hours=hours))
+    session.flush()
+    case.reporters = session.execute(
+        select(func.count(func.distinct(Report.reporter_id))).where(Report.case_id == case.id)
+    ).scalar_one()
+    if triage is not None and case.triage_model is None:
+        content = target_text(platform, case)
+        if content:
+            suggestion = triage.score(content)
+            case.triage_category = suggestion.category
+            case.triage_score = round(suggestion.score, 4)
+            case.triage_model = suggestion.model
+    audit.append(
+        session,
+        "report.received",
+        actor=f"reporter:{reporter_id}",
+        subject=f"case:{case.id}",
+        body={
+            "report": report.id,
+            "category": category,
+            "via": via,
+            "trusted_flagger": flagger.id if flagger else None,
+        },
+        clock=clock,
+    )
+    return Submitted(report, case, replayed=False)
+
+
+def register_trusted_flagger(
+    session: Session, *, name: str, reporter_id: str, actor: str, clock: Clock
+) -> TrustedFlagger:
+    flagger = TrustedFlagger(
+        id=new_id("tf"), name=name, reporter_id=reporter_id, created_at=clock.now()
+    )
+    session.add(flagger)
+    session.flush()
+    audit.append(
+        session,
+        "trusted_flagger.registered",
+        actor=actor,
+        subject=f"trusted_flagger:{flagger.id}",
+        body={"name": name},
+        clock=clock,
+    )
+    return flagger

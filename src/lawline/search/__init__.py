@@ -1,0 +1,1 @@
+"""The public search over channels and groups, with delisting."""
