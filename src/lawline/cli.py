@@ -15,7 +15,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
 from lawline.cli_legal import register as register_legal_commands
-from lawline.cli_moderation import register as register_moderation_commands
+from lawline.cli_moderation import register_all as register_moderation_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
 from lawline.runtime import Runtime
@@ -259,6 +259,11 @@ def serve(
     configure_logging()
     runtime = _runtime(database=False)
     runtime.upgrade_database()
+    from lawline.core.db import transaction
+    from lawline.search.service import reindex
+
+    with transaction(runtime.sessions) as session:
+        reindex(session, runtime.platform, runtime.clock)
     uvicorn.run(create_app(runtime), host=host, port=port, log_config=None)
 
 

@@ -8,8 +8,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
+from lawline.core.db import transaction
 from lawline.core.errors import InvalidInput
+from lawline.core.settings import Settings
+from lawline.runtime import Runtime
 
 console = Console()
 triage_app = typer.Typer(
@@ -62,3 +66,180 @@ def triage_eval(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(triage_app, name="triage")
+
+
+moderation_app = typer.Typer(
+    help="Reports, the moderation queue, decisions, DSA statements.", no_args_is_help=True
+)
+search_app = typer.Typer(help="The public channel search.", no_args_is_help=True)
+AsUser = Annotated[str, typer.Option("--as", help="Your staff username.")]
+
+
+def _runtime() -> Runtime:
+    runtime = Runtime(Settings())
+    runtime.require_current_schema()
+    return runtime
+
+
+@search_app.command("reindex")
+def search_reindex() -> None:
+    """Index every channel of the platform (lawline serve does this at start)."""
+    from lawline.search.service import reindex
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        count = reindex(session, runtime.platform, runtime.clock)
+    console.print(f"indexed {count} channels")
+
+
+@search_app.command("query")
+def search_query(
+    q: str, limit: Annotated[int, typer.Option(help="At most this many.")] = 10
+) -> None:
+    """Search as the public does (delisted channels never appear)."""
+    from lawline.search.service import search
+
+    runtime = _runtime()
+    with runtime.sessions() as session:
+        for hit in search(session, q, limit):
+            console.print(
+                f"t.me/{hit.name}  {hit.title}  ({hit.language}, {hit.kind})", highlight=False
+            )
+
+
+@moderation_app.command("queue")
+def moderation_queue(limit: Annotated[int, typer.Option(help="At most this many.")] = 30) -> None:
+    """Open cases, highest priority first; overdue ones are marked."""
+    from lawline.moderation.decisions import queue
+
+    runtime = _runtime()
+    table = Table(
+        "case", "target", "categories", "reports", "reporters", "suggestion", "deadline", "priority"
+    )
+    with runtime.sessions() as session:
+        for item in queue(session, runtime.clock, limit):
+            c = item.case
+            suggestion = f"{c.triage_category} {c.triage_score:.2f}" if c.triage_model else "-"
+            table.add_row(
+                str(c.id),
+                c.target_key,
+                ", ".join(f"{k} {v}" for k, v in sorted(c.categories.items())),
+                str(c.reports),
+                str(c.reporters),
+                suggestion,
+                f"{c.deadline_at:%m-%d %H:%M}" + (" OVERDUE" if item.overdue else ""),
+                f"{item.priority:.0f}",
+            )
+    console.print(table)
+
+
+@moderation_app.command("decide")
+def moderation_decide(
+    case_id: int,
+    actor: AsUser,
+    action: Annotated[str, typer.Option(help="no_action, delist, remove or ban.")],
+    category: Annotated[str, typer.Option(help="The category the decision rests on.")],
+    facts: Annotated[str, typer.Option(help="Facts and circumstances (statement of reasons).")],
+    unfounded: Annotated[bool, typer.Option(help="The notices were manifestly unfounded.")] = False,
+) -> None:
+    """Decide a case; the statement of reasons is recorded and reporters are told."""
+    from lawline.moderation.decisions import decide
+    from lawline.staff.service import get_staff
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        decision = decide(
+            session,
+            runtime.platform,
+            case_id,
+            staff=get_staff(session, actor),
+            action=action,
+            category=category,
+            facts=facts,
+            manifestly_unfounded=unfounded,
+            settings=runtime.settings,
+            clock=runtime.clock,
+        )
+        decision_id, violation = decision.id, decision.violation_id
+    console.print(
+        f"case {case_id}: {action} ({decision_id})"
+        + (f"; violation {violation} recorded" if violation else "")
+    )
+
+
+@moderation_app.command("trusted-flagger-add")
+def trusted_flagger_add(
+    name: str,
+    reporter_id: Annotated[str, typer.Option(help="The id it reports with.")],
+    actor: AsUser,
+) -> None:
+    """Register a trusted flagger (DSA Art. 22); its notices go first."""
+    from lawline.moderation.reports import register_trusted_flagger
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        flagger = register_trusted_flagger(
+            session, name=name, reporter_id=reporter_id, actor=f"staff:{actor}", clock=runtime.clock
+        )
+    console.print(f"trusted flagger {flagger.id}: {name}")
+
+
+@moderation_app.command("flaggers")
+def flaggers() -> None:
+    """Each trusted flagger's accuracy: the share of its decided notices that were upheld."""
+    from lawline.moderation.decisions import flagger_accuracy
+
+    runtime = _runtime()
+    with runtime.sessions() as session:
+        for name, (upheld, decided) in sorted(flagger_accuracy(session).items()):
+            console.print(f"{name}: {upheld}/{decided} upheld ({upheld / decided:.0%})")
+
+
+@moderation_app.command("export-sor")
+def export_sor(
+    since: Annotated[str, typer.Option(help="First day, YYYY-MM-DD.")],
+) -> None:
+    """Statements of reasons since DATE as JSON lines for the DSA Transparency Database API;
+    each line is checked against that API's rules first (a bad one stops the export, exit 2)."""
+    import json
+    import sys
+    from datetime import UTC, date, datetime, time
+
+    from sqlalchemy import select
+
+    from lawline.moderation.models import Decision
+    from lawline.moderation.statements import to_transparency_database, validate_statement
+
+    try:
+        start = datetime.combine(date.fromisoformat(since), time(), UTC)
+    except ValueError:
+        raise InvalidInput(f"not a date (YYYY-MM-DD): {since!r}", code="date_invalid") from None
+    runtime = _runtime()
+    with runtime.sessions() as session:
+        rows = (
+            session.execute(
+                select(Decision).where(Decision.decided_at >= start).order_by(Decision.decided_at)
+            )
+            .scalars()
+            .all()
+        )
+        lines = []
+        for decision in rows:
+            line = to_transparency_database(decision)
+            if line is None:
+                continue
+            problems = validate_statement(line)
+            if problems:
+                raise InvalidInput(
+                    f"statement {decision.id} breaks the submission rules: " + "; ".join(problems),
+                    code="statement_invalid",
+                )
+            lines.append(line)
+    for line in lines:
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def register_all(app: typer.Typer) -> None:
+    register(app)
+    app.add_typer(moderation_app, name="moderation")
+    app.add_typer(search_app, name="search")

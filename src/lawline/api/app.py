@@ -12,6 +12,8 @@ from lawline.api.authority import router as authority_router
 from lawline.api.deps import RuntimeDep
 from lawline.api.errors import install_error_handlers
 from lawline.api.keys import router as keys_router
+from lawline.api.reports import public as reports_public
+from lawline.api.reports import staff as reports_staff
 from lawline.api.staff import router as staff_router
 from lawline.runtime import Runtime
 
@@ -41,4 +43,6 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(authority_router)
     app.include_router(staff_router)
     app.include_router(keys_router)
+    app.include_router(reports_public)
+    app.include_router(reports_staff)
     return app

@@ -1,0 +1,182 @@
+"""Public reports and search, and the staff moderation queue."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from sqlalchemy.orm import Session
+
+from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.staff import StaffDep
+from lawline.core.errors import NotFound
+from lawline.moderation import decisions
+from lawline.moderation.models import Case, Decision, Report
+from lawline.moderation.reports import submit_report
+from lawline.moderation.schemas import (
+    CaseOut,
+    DecisionIn,
+    DecisionOut,
+    ReportIn,
+    ReportOut,
+    SearchHit,
+)
+from lawline.moderation.triage import default_model
+from lawline.search import service as search_service
+
+public = APIRouter(tags=["public"])
+staff = APIRouter(prefix="/v1/staff", tags=["moderation"])
+
+
+def report_out(report: Report) -> ReportOut:
+    return ReportOut(
+        id=report.id,
+        case_id=report.case_id,
+        category=report.category,
+        status="decided" if report.outcome else "received",
+        outcome=report.outcome,
+        created_at=report.created_at,
+    )
+
+
+@public.post("/v1/reports", status_code=201, response_model=ReportOut)
+def post_report(
+    payload: ReportIn,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+) -> ReportOut:
+    """Report a public channel, group, post or account. A 2xx means the report is stored."""
+    submitted = submit_report(
+        session,
+        runtime.platform,
+        default_model(),
+        target=payload.target,
+        category=payload.category,
+        text=payload.text,
+        reporter_id=payload.reporter_id,
+        idempotency_key=idempotency_key,
+        via="api",
+        settings=runtime.settings,
+        clock=runtime.clock,
+    )
+    out = report_out(submitted.report)
+    session.commit()  # acknowledged only once committed
+    if submitted.replayed:
+        response.status_code = 200
+    return out
+
+
+@public.get("/v1/reports/{report_id}")
+def get_report(report_id: str, session: SessionDep) -> ReportOut:
+    """A report's status and outcome (report ids are unguessable)."""
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound("no such report", code="report_not_found")
+    return report_out(report)
+
+
+@public.get("/v1/search")
+def search(
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[SearchHit]:
+    """Search public channels and groups; delisted and removed ones never appear."""
+    return [
+        SearchHit(
+            channel=f"t.me/{h.name}",
+            kind=h.kind,
+            title=h.title,
+            description=h.description,
+            language=h.language,
+            subscribers=h.subscribers,
+        )
+        for h in search_service.search(session, q, limit)
+    ]
+
+
+def case_out(session: Session, item: decisions.QueuedCase) -> CaseOut:
+    c = item.case
+    suggestion = (
+        None
+        if c.triage_model is None
+        else {"category": c.triage_category, "score": c.triage_score, "model": c.triage_model}
+    )
+    return CaseOut(
+        id=c.id,
+        target=c.target_key,
+        kind=c.target_kind,
+        status=c.status,
+        categories=c.categories,
+        reports=c.reports,
+        reporters=c.reporters,
+        trusted=c.trusted,
+        first_report_at=c.first_report_at,
+        last_report_at=c.last_report_at,
+        deadline_at=c.deadline_at,
+        overdue=item.overdue,
+        priority=round(item.priority, 1),
+        suggestion=suggestion,
+    )
+
+
+@staff.get("/cases")
+def moderation_queue(
+    member: StaffDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[CaseOut]:
+    """Open cases, highest priority first (overdue, trusted flaggers, severity, score...)."""
+    return [case_out(session, item) for item in decisions.queue(session, runtime.clock, limit)]
+
+
+def decision_out(decision: Decision) -> DecisionOut:
+    return DecisionOut(
+        id=decision.id,
+        case_id=decision.case_id,
+        action=decision.action,
+        category=decision.category,
+        moderator=decision.moderator,
+        decided_at=decision.decided_at,
+        followed_suggestion=decision.followed_suggestion,
+        violation_id=decision.violation_id,
+        statement=decision.statement,
+    )
+
+
+@staff.post("/cases/{case_id}/decision", status_code=201)
+def decide(
+    case_id: int, payload: DecisionIn, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+) -> DecisionOut:
+    decision = decisions.decide(
+        session,
+        runtime.platform,
+        case_id,
+        staff=member,
+        action=payload.action,
+        category=payload.category,
+        facts=payload.facts,
+        manifestly_unfounded=payload.manifestly_unfounded,
+        territorial_scope=payload.territorial_scope,
+        settings=runtime.settings,
+        clock=runtime.clock,
+    )
+    out = decision_out(decision)
+    session.commit()
+    return out
+
+
+@staff.get("/cases/{case_id}")
+def get_case(case_id: int, member: StaffDep, session: SessionDep, runtime: RuntimeDep) -> CaseOut:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"no case {case_id}", code="case_not_found")
+    now = runtime.clock.now()
+    overdue = case.status == "open" and case.deadline_at < now
+    hours = (now - case.first_report_at).total_seconds() / 3600
+    return case_out(
+        session, decisions.QueuedCase(case, decisions.priority(case, hours, overdue), overdue)
+    )

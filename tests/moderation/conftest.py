@@ -1,0 +1,49 @@
+"""A moderation world on each database: the generated platform, a clock, staff, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.orm import Session
+
+from lawline.core.clock import FixedClock
+from lawline.core.settings import Settings
+from lawline.moderation.triage import TriageModel, default_model
+from lawline.platform.embedded import EmbeddedPlatform
+from lawline.staff.service import Staff
+from tests import factories
+
+START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    session: Session
+    platform: EmbeddedPlatform
+    clock: FixedClock
+    settings: Settings
+    triage: TriageModel
+    mo: Staff
+    max: Staff
+
+    def channel_named(self, theme: str, index: int = 0) -> str:
+        channel = self.platform.channel(self.platform.channels_by_theme()[theme][index])
+        assert channel is not None
+        return channel.name
+
+
+@pytest.fixture
+def world(db: Session, embedded_platform: EmbeddedPlatform) -> World:
+    mo = factories.staff_member(db, "mo", "moderator")
+    other = factories.staff_member(db, "max", "moderator")
+    return World(
+        db,
+        embedded_platform,
+        FixedClock(START),
+        Settings(report_rate_limit=10_000, misuse_warn_after=2, misuse_suspend_after=3),
+        default_model(),
+        mo,
+        other,
+    )
