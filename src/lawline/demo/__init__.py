@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -34,6 +34,7 @@ class DemoContext:
     platform: EmbeddedPlatform
     console: Console
     until: datetime
+    violators: dict[str, list[str]] = field(default_factory=dict)  # category -> accounts
 
 
 def prepare_data_dir(data_dir: Path) -> Path:
@@ -173,5 +174,6 @@ def chapter_audit_log(ctx: DemoContext) -> None:
 
 def _chapters() -> list[Callable[[DemoContext], None]]:
     from lawline.demo.legal import chapter_legal_requests
+    from lawline.demo.moderation import chapter_moderation
 
-    return [chapter_audited_read, chapter_legal_requests, chapter_audit_log]
+    return [chapter_audited_read, chapter_moderation, chapter_legal_requests, chapter_audit_log]

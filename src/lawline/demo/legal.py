@@ -23,7 +23,6 @@ from lawline.client import ApiError, AuthorityClient, open_package
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
 from lawline.legal import review
-from lawline.moderation.violations import record_violation
 from lawline.staff.service import create_staff, get_staff
 
 PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo staff only
@@ -49,22 +48,16 @@ class Party:
     client: AuthorityClient
 
 
-def _violators(ctx: DemoContext, needed: int) -> list[str]:
-    """Accounts whose violations moderators confirmed: owners of harmful channels first."""
-    themes = ctx.platform.channels_by_theme()
-    owners: list[str] = []
-    for theme in ("weapons", "drugs", "extremism", "doxxing", "scam"):
-        for channel_id in themes.get(theme, []):
-            channel = ctx.platform.channel(channel_id)
-            if channel is not None and channel.owner_id not in owners:
-                owners.append(channel.owner_id)
-    first = int(ctx.platform.meta()["first_account_id"])
-    candidate = first + 17
-    while len(owners) < needed:
-        if str(candidate) not in owners:
-            owners.append(str(candidate))
-        candidate += 37
-    return owners[:needed]
+def _violators(ctx: DemoContext) -> list[str]:
+    """Accounts whose violations the moderation chapter confirmed, in the order the Dutch story
+    needs them (abuse material, arms, drugs), then one arms and one drugs violator for the
+    French and Belgian orders, then two spare ones."""
+    by = {k: list(dict.fromkeys(v)) for k, v in ctx.violators.items()}
+    picked = by.get("csam", [])[:6] + by.get("weapons", [])[:7] + by.get("drugs", [])[:7]
+    picked += by.get("weapons", [])[7:8] + by.get("drugs", [])[7:8]
+    if len(picked) < len(DUTCH_CASES) + 2:
+        raise RuntimeError("the moderation chapter confirmed too few violations for the story")
+    return [*picked, picked[0]]
 
 
 def _document(
@@ -97,7 +90,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
     console = ctx.console
     today = runtime.clock.now().date()
     http = TestClient(create_app(runtime))
-    violators = _violators(ctx, len(DUTCH_CASES) + 3)
+    violators = _violators(ctx)
     parties: dict[str, Party] = {}
     with transaction(runtime.sessions) as session:
         for user, roles in (
@@ -147,24 +140,6 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             telephone="+31 88 699 1000",
             actor="staff:iris",
         )
-        for account_id, (_, category) in zip(violators, DUTCH_CASES, strict=False):
-            record_violation(
-                session,
-                account_id=account_id,
-                category=category,
-                decision_ref="demo-moderation",
-                actor="staff:demo-moderator",
-                summary="reported posts removed after moderator review",
-            )
-        for account_id, category in ((violators[-3], "weapons"), (violators[-2], "drugs")):
-            record_violation(
-                session,
-                account_id=account_id,
-                category=category,
-                decision_ref="demo-moderation",
-                actor="staff:demo-moderator",
-                summary="channel removed after moderator review",
-            )
     outcomes: list[tuple[str, str, str, str]] = []
 
     def submit(label: str, party: str, document: dict[str, Any]) -> str | None:

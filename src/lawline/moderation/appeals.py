@@ -84,8 +84,8 @@ def decide_appeal(
     assert case is not None
     now = clock.now()
     if reverse:
-        if case.channel_id is not None and decision.action in ("delist", "remove"):
-            if case.post_id is not None and decision.action == "remove":
+        if case.channel_id is not None and decision.action in ("delist", "remove", "ban"):
+            if case.post_id is not None:
                 platform.set_post_removed(case.channel_id, case.post_id, False)
             else:
                 platform.set_channel_removed(case.channel_id, False)

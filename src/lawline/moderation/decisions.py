@@ -85,17 +85,18 @@ def _apply(platform: Platform, session: Session, case: Case, action: str, clock:
             f"{action} applies to channels and posts; ban the account instead",
             code="action_not_applicable",
         )
-    if action == "delist" or (action == "remove" and case.target_kind == "channel"):
+    removes_channel = case.target_kind == "channel" and action in ("remove", "ban")
+    if action == "delist" or removes_channel:
         assert case.channel_id is not None
         platform.set_channel_listed(case.channel_id, False)
-        if action == "remove":
+        if removes_channel:
             platform.set_channel_removed(case.channel_id, True)
         search.set_listed(session, case.channel_id, False, clock)
-    elif action == "remove":
+    elif action == "remove" or (action == "ban" and case.target_kind == "post"):
         assert case.channel_id is not None
         assert case.post_id is not None
         platform.set_post_removed(case.channel_id, case.post_id, True)
-    elif action == "ban":
+    if action == "ban":
         if case.account_id is None:
             raise InvalidInput("this target has no owning account", code="action_not_applicable")
         platform.set_account_banned(case.account_id, True)

@@ -139,7 +139,11 @@ def build_statement(
     category = CATEGORIES[decision.category]
     return {
         "action": decision.action,
-        "decision_visibility": ACTION_VISIBILITY.get(decision.action),
+        "decision_visibility": (
+            ["DECISION_VISIBILITY_CONTENT_REMOVED"]
+            if decision.action == "ban" and case.channel_id is not None
+            else ACTION_VISIBILITY.get(decision.action)
+        ),
         "decision_account": "DECISION_ACCOUNT_TERMINATED" if decision.action == "ban" else None,
         "ground": "illegal" if category.illegal else "terms",
         "legal_ground": category.legal_ground,
