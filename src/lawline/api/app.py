@@ -45,4 +45,19 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(keys_router)
     app.include_router(reports_public)
     app.include_router(reports_staff)
+    settings = app.state.runtime.settings
+    if settings.report_bot_token:
+        from lawline.bots.report_bot import ReportBot
+        from lawline.core.errors import ConfigurationError
+
+        if not settings.report_bot_secret:
+            raise ConfigurationError("LAWLINE_REPORT_BOT_TOKEN needs LAWLINE_REPORT_BOT_SECRET")
+        bot = ReportBot(
+            app.state.runtime,
+            settings.report_bot_token,
+            settings.report_bot_secret,
+            settings.telegram_api_base,
+        )
+        app.state.report_bot = bot
+        app.include_router(bot.api_router())
     return app

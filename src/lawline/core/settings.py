@@ -55,6 +55,15 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='per-category case deadlines overriding the defaults, e.g. {"spam": 72}',
     )
+    report_bot_token: str | None = Field(
+        default=None, description="Telegram token of the report bot; mounts its webhook"
+    )
+    report_bot_secret: str | None = Field(
+        default=None, description="the webhook's secret token (X-Telegram-Bot-Api-Secret-Token)"
+    )
+    telegram_api_base: str | None = Field(
+        default=None, description="a Bot API server other than Telegram's (a local one)"
+    )
     platform: Literal["embedded", "sql"] = "embedded"
     platform_path: Path | None = Field(
         default=None,

@@ -1,0 +1,1 @@
+"""Telegram bots (aiogram 3, webhook mode): the report bot."""

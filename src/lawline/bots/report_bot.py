@@ -1,0 +1,213 @@
+"""The report bot: /start, send a link, pick a category, add a comment (or skip), get a case
+number; `/status N` shows the outcome. Webhook mode only: `lawline serve` mounts it at
+`/v1/bots/report/webhook` when LAWLINE_REPORT_BOT_TOKEN is set, and checks Telegram's
+`X-Telegram-Bot-Api-Secret-Token` header against LAWLINE_REPORT_BOT_SECRET.
+
+The conversation is thin: every rule (targets, categories, rate limits, merging) is the report
+service's, the same one `POST /v1/reports` uses. Reporters are pseudonymous: lawline keeps an
+HMAC of the Telegram user id, never the id itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
+
+from lawline.core.db import transaction
+from lawline.core.errors import LawlineError, Unauthorized
+from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.models import Case, Report
+from lawline.moderation.reports import submit_report
+from lawline.moderation.triage import default_model
+from lawline.runtime import Runtime
+
+GREETING = (
+    "Hello. Send me a link to a public channel, group or post (t.me/...) that breaks "
+    "the law or our rules, and I will pass it to our moderators."
+)
+ASK_CATEGORY = "What is wrong with it?"
+ASK_COMMENT = "Anything to add? Write a short comment, or press Skip."
+OUTCOMES = {
+    "no_action": "no action was taken",
+    "delist": "it was removed from search",
+    "remove": "it was removed",
+    "ban": "the account was banned",
+}
+
+
+class Flow(StatesGroup):
+    category = State()
+    comment = State()
+
+
+def category_keyboard() -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(text=c.label, callback_data=f"cat:{c.id}") for c in CATEGORIES.values()
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    )
+
+
+SKIP = InlineKeyboardMarkup(
+    inline_keyboard=[[InlineKeyboardButton(text="Skip", callback_data="skip")]]
+)
+
+
+def reporter_id(secret: str, telegram_user_id: int) -> str:
+    digest = hmac.new(secret.encode(), str(telegram_user_id).encode(), hashlib.sha256)
+    return "tg-" + digest.hexdigest()[:24]
+
+
+def build_router(runtime: Runtime, secret: str) -> Router:
+    router = Router(name="report-bot")
+
+    @router.message(CommandStart())
+    async def start(message: Message, state: FSMContext) -> None:
+        await state.clear()
+        await message.answer(GREETING)
+
+    @router.message(Command("status"))
+    async def status(message: Message, command: CommandObject) -> None:
+        assert message.from_user is not None
+        if not command.args or not command.args.strip().isdigit():
+            await message.answer("Use /status followed by your case number, e.g. /status 12.")
+            return
+        text = await asyncio.to_thread(
+            _status_text,
+            runtime,
+            int(command.args.strip()),
+            reporter_id(secret, message.from_user.id),
+        )
+        await message.answer(text)
+
+    @router.message(Flow.comment, F.text)
+    async def comment(message: Message, state: FSMContext) -> None:
+        assert message.text is not None
+        await _submit(message, state, message.text)
+
+    @router.message(F.text.regexp(r"^\S*(?:t\.me|telegram\.me)/"))
+    async def link(message: Message, state: FSMContext) -> None:
+        await state.set_state(Flow.category)
+        await state.update_data(target=(message.text or "").strip())
+        await message.answer(ASK_CATEGORY, reply_markup=category_keyboard())
+
+    @router.callback_query(Flow.category, F.data.startswith("cat:"))
+    async def chosen(query: CallbackQuery, state: FSMContext) -> None:
+        category = (query.data or "")[4:]
+        await state.update_data(category=category)
+        await state.set_state(Flow.comment)
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.answer(ASK_COMMENT, reply_markup=SKIP)
+
+    @router.callback_query(Flow.comment, F.data == "skip")
+    async def skipped(query: CallbackQuery, state: FSMContext) -> None:
+        await query.answer()
+        if isinstance(query.message, Message):
+            await _submit(query.message, state, "", user_id=query.from_user.id)
+
+    @router.message()
+    async def fallback(message: Message) -> None:
+        await message.answer("Please send a t.me link to a public channel, group or post.")
+
+    async def _submit(
+        message: Message, state: FSMContext, text: str, user_id: int | None = None
+    ) -> None:
+        data = await state.get_data()
+        await state.clear()
+        who = user_id if user_id is not None else (message.from_user.id if message.from_user else 0)
+        try:
+            case_id = await asyncio.to_thread(
+                _file,
+                runtime,
+                data.get("target", ""),
+                data.get("category", "other"),
+                text,
+                reporter_id(secret, who),
+            )
+        except LawlineError as exc:
+            await message.answer(f"Sorry, I could not file this report: {exc.message}")
+            return
+        await message.answer(
+            f"Thank you. Your report is filed as case {case_id}. "
+            f"Send /status {case_id} to see what was decided."
+        )
+
+    return router
+
+
+def _file(runtime: Runtime, target: str, category: str, text: str, reporter: str) -> int:
+    with transaction(runtime.sessions) as session:
+        submitted = submit_report(
+            session,
+            runtime.platform,
+            default_model(),
+            target=target,
+            category=category,
+            text=text,
+            reporter_id=reporter,
+            idempotency_key=None,
+            via="bot",
+            settings=runtime.settings,
+            clock=runtime.clock,
+        )
+        return submitted.case.id
+
+
+def _status_text(runtime: Runtime, case_id: int, reporter: str) -> str:
+    with runtime.sessions() as session:
+        case = session.get(Case, case_id)
+        mine = session.query(Report).filter_by(case_id=case_id, reporter_id=reporter).first()
+        if case is None or mine is None:
+            return f"I know of no report of yours in case {case_id}."
+        if mine.outcome is None:
+            return f"Case {case_id} is waiting for a moderator."
+        return f"Case {case_id} was decided: {OUTCOMES[mine.outcome]}."
+
+
+class ReportBot:
+    """The bot, its dispatcher, and the FastAPI route that feeds it Telegram's updates."""
+
+    def __init__(
+        self, runtime: Runtime, token: str, secret: str, api_base: str | None = None
+    ) -> None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_base)) if api_base else None
+        self.bot = Bot(token=token, session=session) if session else Bot(token=token)
+        self.dispatcher = Dispatcher(storage=MemoryStorage())
+        self.dispatcher.include_router(build_router(runtime, secret))
+        self.secret = secret
+
+    def api_router(self) -> APIRouter:
+        router = APIRouter(tags=["bots"])
+
+        @router.post("/v1/bots/report/webhook", include_in_schema=True)
+        async def webhook(
+            request: Request, x_telegram_bot_api_secret_token: str | None = Header(default=None)
+        ) -> JSONResponse:
+            given = x_telegram_bot_api_secret_token or ""
+            if not secrets.compare_digest(given.encode(), self.secret.encode()):
+                raise Unauthorized("wrong webhook secret", code="webhook_secret_invalid")
+            update: dict[str, Any] = await request.json()
+            from aiogram.types import Update
+
+            await self.dispatcher.feed_update(
+                self.bot, Update.model_validate(update, context={"bot": self.bot})
+            )
+            return JSONResponse({"ok": True})
+
+        return router
