@@ -85,6 +85,9 @@ def test_demo_tells_its_story_and_ends_with_the_data_dir_line(
     ):
         assert code in out
     assert "verified the platform's signature: valid" in out
+    assert "came through the report bot's webhook" in out
+    assert re.search(r"found before the decision: True;\s+after: False", out)
+    assert "violations recorded by bans and removals" in out
     assert "audit log ok" in out
     assert "verifies against the signed head: True" in out
     assert out.strip().splitlines()[-1] == f"LAWLINE_DATA_DIR={data_dir.resolve()}"

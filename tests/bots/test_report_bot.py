@@ -3,18 +3,16 @@ outgoing Bot API calls land on a local test server (aiogram's custom API server 
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from fastapi.testclient import TestClient
 
 from lawline.api.app import create_app
+from lawline.bots.local_api import LocalBotApi
 from lawline.bots.report_bot import ASK_CATEGORY, ASK_COMMENT, GREETING
 from lawline.core.clock import FixedClock
 from lawline.core.settings import Settings
@@ -27,65 +25,9 @@ TOKEN = "123456789:AAtestTOKENforLAWLINEoffline_bot00"
 SECRET = "webhook-secret-42"
 
 
-class FakeBotApi:
-    """A Bot API server on loopback that records every call and answers like Telegram."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.loop = asyncio.new_event_loop()
-        self.port = 0
-        ready = threading.Event()
-        self.thread = threading.Thread(target=self._serve, args=(ready,), daemon=True)
-        self.thread.start()
-        ready.wait(10)
-
-    def _serve(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self.loop)
-        app = web.Application()
-        app.router.add_post("/bot{token}/{method}", self._handle)
-        self.runner = web.AppRunner(app)
-        self.loop.run_until_complete(self.runner.setup())
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        self.loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        ready.set()
-        self.loop.run_forever()
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        if request.content_type == "application/json":
-            data = await request.json()
-        else:
-            data = {k: str(v) for k, v in (await request.post()).items()}
-        self.calls.append((method, data))
-        if method == "sendMessage":
-            result: Any = {
-                "message_id": len(self.calls) + 100,
-                "date": 1763630000,
-                "chat": {"id": int(data["chat_id"]), "type": "private"},
-                "text": data.get("text", ""),
-            }
-        else:
-            result = True
-        return web.json_response({"ok": True, "result": result})
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def messages(self) -> list[dict[str, Any]]:
-        return [data for method, data in self.calls if method == "sendMessage"]
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
-
-
 @pytest.fixture
-def bot(platform_file: Path, tmp_path: Path) -> Iterator[tuple[TestClient, FakeBotApi, Runtime]]:
-    api = FakeBotApi()
+def bot(platform_file: Path, tmp_path: Path) -> Iterator[tuple[TestClient, LocalBotApi, Runtime]]:
+    api = LocalBotApi()
     (tmp_path / "platform.sqlite").write_bytes(platform_file.read_bytes())
     runtime = Runtime(
         Settings(
@@ -158,7 +100,7 @@ def drugs_channel(runtime: Runtime) -> str:
 
 
 def test_a_report_through_the_bot_from_start_to_status(
-    bot: tuple[TestClient, FakeBotApi, Runtime],
+    bot: tuple[TestClient, LocalBotApi, Runtime],
 ) -> None:
     client, api, runtime = bot
     name = drugs_channel(runtime)
@@ -208,7 +150,7 @@ def test_a_report_through_the_bot_from_start_to_status(
     assert api.messages()[-1]["text"] == "I know of no report of yours in case 99999."
 
 
-def test_skip_and_a_bad_link(bot: tuple[TestClient, FakeBotApi, Runtime]) -> None:
+def test_skip_and_a_bad_link(bot: tuple[TestClient, LocalBotApi, Runtime]) -> None:
     client, api, runtime = bot
     send(client, message(1, "t.me/no_such_channel_anywhere"))
     send(client, callback(2, "cat:scam"))
@@ -225,7 +167,7 @@ def test_skip_and_a_bad_link(bot: tuple[TestClient, FakeBotApi, Runtime]) -> Non
 
 
 def test_the_webhook_checks_telegrams_secret_header(
-    bot: tuple[TestClient, FakeBotApi, Runtime],
+    bot: tuple[TestClient, LocalBotApi, Runtime],
 ) -> None:
     client, api, _ = bot
     assert send(client, message(1, "/start"), secret="wrong") == 401

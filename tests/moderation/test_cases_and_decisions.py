@@ -149,9 +149,14 @@ def test_remove_and_ban_record_violations_for_the_owner(world: World) -> None:
             settings=world.settings,
             clock=world.clock,
         )
-    # a new report after the decision opens a new case
-    fresh = report(world, f"t.me/{name}", "weapons", reporter="user-0002").case  # type: ignore[attr-defined]
+    # the banned owner's channel is gone: it cannot be reported again ...
+    with pytest.raises(LawlineError) as gone:
+        report(world, f"t.me/{name}", "weapons", reporter="user-0002")
+    assert gone.value.code == "target_not_found"
+    # ... and a new report about the owner opens a new case
+    fresh = report(world, owner, "weapons", reporter="user-0002").case  # type: ignore[attr-defined]
     assert fresh.id != case.id
+    assert fresh.target_key == f"account:{owner}"
 
 
 def test_an_appeal_is_decided_by_another_moderator_and_a_reversal_restores(world: World) -> None:

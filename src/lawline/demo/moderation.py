@@ -5,16 +5,23 @@ violations that later make accounts eligible for disclosure."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from rich.table import Table
 from sqlalchemy import select
 
+from lawline.api.errors import install_error_handlers
+from lawline.bots.local_api import LocalBotApi
+from lawline.bots.report_bot import ReportBot
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
 from lawline.moderation import decisions
 from lawline.moderation.models import Violation
 from lawline.moderation.reports import register_trusted_flagger, submit_report
 from lawline.moderation.triage import default_model
+from lawline.runtime import Runtime
 from lawline.search import service as search
 from lawline.staff.service import create_staff, get_staff
 
@@ -66,10 +73,14 @@ def chapter_moderation(ctx: DemoContext) -> None:
         before = [h.name for h in search.search(session, word, 50)]
     reports = 0
     first_account = int(ctx.platform.meta()["first_account_id"])
+    through_bot: list[tuple[str, str]] = []  # sent after this transaction: the bot has its own
     with transaction(runtime.sessions) as session:
 
         def file(target: str, category: str, reporter: str, via: str = "api") -> None:
             nonlocal reports
+            if via == "bot":
+                through_bot.append((target, category))
+                return
             submit_report(
                 session,
                 ctx.platform,
@@ -108,6 +119,11 @@ def chapter_moderation(ctx: DemoContext) -> None:
             channel = ctx.platform.channel(channel_id)
             assert channel is not None
             file(f"t.me/{channel.name}", "terrorism", "user-troll01")
+    bot_path = _BotPath(runtime)
+    for target, category in through_bot:
+        bot_path.report(target, category)
+        reports += 1
+    bot_path.close()
     table = Table("case", "target", "reports", "suggested", "decision", title="Moderation queue")
     violators: dict[str, list[str]] = {}
     with transaction(runtime.sessions) as session:
@@ -159,6 +175,11 @@ def chapter_moderation(ctx: DemoContext) -> None:
     )
     console.print(table)
     console.print(
+        f"   {bot_path.filed} of the reports came through the report bot's webhook as Telegram "
+        f"updates (link, category, skip); it answered each with its case number, e.g. "
+        f"{bot_path.last_reply!r}"
+    )
+    console.print(
         f"   search for {word!r}: t.me/{probe.name} found before the decision: "
         f"{probe.name in before}; after: {probe.name in after}"
     )
@@ -166,3 +187,75 @@ def chapter_moderation(ctx: DemoContext) -> None:
         "   violations recorded by bans and removals: "
         + ", ".join(f"{k} {len(v)}" for k, v in sorted(violators.items()))
     )
+
+
+class _BotPath:
+    """Users of the report bot: real Telegram updates into the real webhook, with the bot's
+    answers going to a loopback stand-in for the Bot API."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.api = LocalBotApi()
+        self.bot = ReportBot(
+            runtime,
+            "123456789:DEMOtokenFORtheLAWLINEreportBOT000",
+            "demo-webhook-secret",
+            api_base=self.api.base,
+        )
+        app = FastAPI()
+        install_error_handlers(app)
+        app.include_router(self.bot.api_router())
+        self.http = TestClient(app)
+        self.http.__enter__()
+        self.update_id = 0
+        self.filed = 0
+        self.last_reply = ""
+
+    def _send(self, user: int, payload: dict[str, Any]) -> None:
+        self.update_id += 1
+        response = self.http.post(
+            "/v1/bots/report/webhook",
+            json={"update_id": self.update_id, **payload},
+            headers={"X-Telegram-Bot-Api-Secret-Token": "demo-webhook-secret"},
+        )
+        response.raise_for_status()
+
+    def report(self, target: str, category: str) -> None:
+        user = {"id": 7000 + self.update_id, "is_bot": False, "first_name": "User"}
+        chat = {"id": user["id"], "type": "private"}
+        self._send(
+            0,
+            {
+                "message": {
+                    "message_id": self.update_id,
+                    "date": 1763630000,
+                    "chat": chat,
+                    "from": user,
+                    "text": target,
+                }
+            },
+        )
+        for data in (f"cat:{category}", "skip"):
+            self._send(
+                0,
+                {
+                    "callback_query": {
+                        "id": f"cb{self.update_id}",
+                        "from": user,
+                        "chat_instance": "demo",
+                        "data": data,
+                        "message": {
+                            "message_id": 1,
+                            "date": 1763630000,
+                            "chat": chat,
+                            "text": "...",
+                        },
+                    }
+                },
+            )
+        self.last_reply = self.api.messages()[-1]["text"]
+        self.filed += self.last_reply.startswith("Thank you")
+
+    def close(self) -> None:
+        self.http.portal.call(self.bot.bot.session.close)  # type: ignore[union-attr]
+        self.http.__exit__(None, None, None)
+        self.api.stop()
