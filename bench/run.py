@@ -65,6 +65,26 @@ def bench_platform(accounts: int) -> dict[str, object]:
     }
 
 
+def bench_triage() -> dict[str, object]:
+    from lawline.moderation.triage import DATA, default_model, load_corpus
+
+    started = time.perf_counter()
+    model = default_model()
+    train_s = time.perf_counter() - started
+    texts = [r["text"] for r in load_corpus(DATA / "heldout.jsonl")] * 20
+    t0 = time.perf_counter()
+    for text in texts:
+        model.score(text)
+    fast_us = (time.perf_counter() - t0) / len(texts) * 1e6
+    t0 = time.perf_counter()
+    for text in texts[:500]:
+        model.predict_batch([text])
+    pipeline_us = (time.perf_counter() - t0) / 500 * 1e6
+    return {"train_seconds": round(train_s, 2), "score_one_text_us": round(fast_us, 1),
+            "pipeline_one_text_us": round(pipeline_us, 1),
+            "speedup": round(pipeline_us / fast_us, 1)}
+
+
 def main() -> None:
     accounts = int(os.environ.get("BENCH_ACCOUNTS", "1000000"))
     results: dict[str, object] = {
@@ -72,6 +92,9 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
     }
+    results["triage"] = bench_triage()
+    for key, value in results["triage"].items():  # type: ignore[union-attr]
+        print(f"triage.{key}: {value}")
     print(f"platform: generating {accounts:,} accounts ...", file=sys.stderr)
     results["platform"] = bench_platform(accounts)
     for key, value in results["platform"].items():  # type: ignore[union-attr]
