@@ -243,3 +243,46 @@ def register_all(app: typer.Typer) -> None:
     register(app)
     app.add_typer(moderation_app, name="moderation")
     app.add_typer(search_app, name="search")
+
+
+@moderation_app.command("appeal")
+def moderation_appeal(
+    decision_id: str,
+    account: Annotated[str, typer.Option(help="The appellant owner's account id.")],
+    grounds: Annotated[str, typer.Option(help="Why the owner says the decision is wrong.")],
+) -> None:
+    """File an owner's appeal against a decision (within six months)."""
+    from lawline.moderation.appeals import file_appeal
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        appeal = file_appeal(
+            session, decision_id, appellant_account_id=account, grounds=grounds, clock=runtime.clock
+        )
+    console.print(f"appeal {appeal.id} filed")
+
+
+@moderation_app.command("decide-appeal")
+def moderation_decide_appeal(
+    appeal_id: str,
+    actor: AsUser,
+    reverse: Annotated[bool, typer.Option(help="Reverse the decision (restore, void).")],
+    answer: Annotated[str, typer.Option(help="The answer the appellant receives.")],
+) -> None:
+    """Decide an appeal; a moderator other than the one who decided the case."""
+    from lawline.moderation.appeals import decide_appeal
+    from lawline.staff.service import get_staff
+
+    runtime = _runtime()
+    with transaction(runtime.sessions) as session:
+        appeal = decide_appeal(
+            session,
+            runtime.platform,
+            appeal_id,
+            staff=get_staff(session, actor),
+            reverse=reverse,
+            answer=answer,
+            clock=runtime.clock,
+        )
+        status = appeal.status
+    console.print(f"appeal {appeal_id}: {status}")

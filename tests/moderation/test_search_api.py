@@ -42,6 +42,7 @@ def api(
     with transaction(runtime.sessions) as session:
         reindex(session, runtime.platform, runtime.clock)
         factories.staff_member(session, "mo", "moderator")
+        factories.staff_member(session, "max", "moderator")
     with TestClient(create_app(runtime)) as client:
         yield client, runtime
     runtime.close()
@@ -49,6 +50,21 @@ def api(
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _token(client: TestClient, runtime: Runtime, username: str) -> str:
+    with runtime.sessions() as session:
+        secret = session.query(StaffMember).filter_by(username=username).one().totp_secret
+    return str(
+        client.post(
+            "/v1/staff/login",
+            json={
+                "username": username,
+                "password": factories.STAFF_PASSWORD,
+                "totp": pyotp.TOTP(secret).at(NOW),
+            },
+        ).json()["token"]
+    )
 
 
 def test_a_delisted_channel_is_gone_in_the_very_next_search(
@@ -104,3 +120,55 @@ def test_bad_queries_are_4xx(api: tuple[TestClient, Runtime], query: str, code: 
     client, _ = api
     response = client.get("/v1/search", params={"q": query})
     assert (response.status_code, response.json()["error"]["code"]) == (422, code)
+
+
+def test_an_appeal_reversed_by_another_moderator_restores_the_channel_to_search(
+    api: tuple[TestClient, Runtime],
+) -> None:
+    client, runtime = api
+    platform = runtime.platform
+    assert isinstance(platform, EmbeddedPlatform)
+    channel = platform.channel(platform.channels_by_theme()["scam"][0])
+    assert channel is not None
+    query = channel.title.split()[0]
+    case_id = client.post(
+        "/v1/reports",
+        json={"target": f"t.me/{channel.name}", "category": "scam", "reporter_id": "user-5"},
+    ).json()["case_id"]
+    mo, other = _token(client, runtime, "mo"), _token(client, runtime, "max")
+    decision = client.post(
+        f"/v1/staff/cases/{case_id}/decision",
+        headers={"Authorization": f"Bearer {mo}"},
+        json={"action": "delist", "category": "scam", "facts": "Promises guaranteed returns."},
+    ).json()
+    assert f"t.me/{channel.name}" not in [
+        h["channel"] for h in client.get("/v1/search", params={"q": query}).json()
+    ]
+    appeal = client.post(
+        "/v1/staff/appeals",
+        headers={"Authorization": f"Bearer {mo}"},
+        json={
+            "decision_id": decision["id"],
+            "appellant_account_id": channel.owner_id,
+            "grounds": "This is a channel warning against such scams.",
+        },
+    )
+    assert appeal.status_code == 201, appeal.text
+    same = client.post(
+        f"/v1/staff/appeals/{appeal.json()['id']}/decision",
+        headers={"Authorization": f"Bearer {mo}"},
+        json={"reverse": True, "answer": "Reversed after a second look."},
+    )
+    assert (same.status_code, same.json()["error"]["code"]) == (403, "same_moderator")
+    done = client.post(
+        f"/v1/staff/appeals/{appeal.json()['id']}/decision",
+        headers={"Authorization": f"Bearer {other}"},
+        json={
+            "reverse": True,
+            "answer": "On review the channel warns about scams; it is back in search.",
+        },
+    )
+    assert done.json()["status"] == "reversed"
+    assert f"t.me/{channel.name}" in [
+        h["channel"] for h in client.get("/v1/search", params={"q": query}).json()
+    ]

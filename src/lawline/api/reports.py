@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.staff import StaffDep
 from lawline.core.errors import NotFound
-from lawline.moderation import decisions
-from lawline.moderation.models import Case, Decision, Report
+from lawline.moderation import appeals, decisions
+from lawline.moderation.models import Appeal, Case, Decision, Report
 from lawline.moderation.reports import submit_report
 from lawline.moderation.schemas import (
     CaseOut,
@@ -180,3 +181,74 @@ def get_case(case_id: int, member: StaffDep, session: SessionDep, runtime: Runti
     return case_out(
         session, decisions.QueuedCase(case, decisions.priority(case, hours, overdue), overdue)
     )
+
+
+class AppealIn(BaseModel):
+    decision_id: str = Field(max_length=40)
+    appellant_account_id: str = Field(
+        max_length=64, description="the owner, as the platform authenticated them"
+    )
+    grounds: str = Field(max_length=5000)
+
+
+class AppealDecisionIn(BaseModel):
+    reverse: bool
+    answer: str = Field(max_length=5000, description="what the appellant receives")
+
+
+class AppealOut(BaseModel):
+    id: str
+    decision_id: str
+    status: str
+    answer: str | None
+    decided_by: str | None
+
+
+def appeal_out(appeal: Appeal) -> AppealOut:
+    return AppealOut(
+        id=appeal.id,
+        decision_id=appeal.decision_id,
+        status=appeal.status,
+        answer=appeal.answer,
+        decided_by=appeal.decided_by,
+    )
+
+
+@staff.post("/appeals", status_code=201)
+def file_appeal(
+    payload: AppealIn, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+) -> AppealOut:
+    """File an owner's appeal (DSA Art. 20), as the platform's support relays it."""
+    appeal = appeals.file_appeal(
+        session,
+        payload.decision_id,
+        appellant_account_id=payload.appellant_account_id,
+        grounds=payload.grounds,
+        clock=runtime.clock,
+    )
+    out = appeal_out(appeal)
+    session.commit()
+    return out
+
+
+@staff.post("/appeals/{appeal_id}/decision")
+def decide_appeal(
+    appeal_id: str,
+    payload: AppealDecisionIn,
+    member: StaffDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> AppealOut:
+    """A moderator other than the one who decided the case upholds or reverses it."""
+    appeal = appeals.decide_appeal(
+        session,
+        runtime.platform,
+        appeal_id,
+        staff=member,
+        reverse=payload.reverse,
+        answer=payload.answer,
+        clock=runtime.clock,
+    )
+    out = appeal_out(appeal)
+    session.commit()
+    return out
