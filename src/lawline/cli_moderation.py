@@ -21,12 +21,17 @@ triage_app = typer.Typer(
 )
 
 
-@triage_app.command("score")
-def triage_score(text: Annotated[str, typer.Argument(help="The text to classify.")]) -> None:
-    """Suggest a category (or `none`) for one text, with its probability."""
-    from lawline.moderation.triage import default_model
+Model = Annotated[str, typer.Option(help="tfidf, or embedding (needs lawline[ml]).")]
 
-    suggestion = default_model().score(text)
+
+@triage_app.command("score")
+def triage_score(
+    text: Annotated[str, typer.Argument(help="The text to classify.")], model: Model = "tfidf"
+) -> None:
+    """Suggest a category (or `none`) for one text, with its probability."""
+    from lawline.moderation.triage import configured_model
+
+    suggestion = configured_model(model).score(text)
     top = sorted(suggestion.probabilities.items(), key=lambda kv: -kv[1])[:3]
     console.print(
         f"{suggestion.category} {suggestion.score:.3f} (model {suggestion.model}; "
@@ -39,9 +44,10 @@ def triage_score(text: Annotated[str, typer.Argument(help="The text to classify.
 @triage_app.command("eval")
 def triage_eval(
     file: Annotated[Path, typer.Argument(help='JSON lines: {"text": ..., "label": ...}.')],
+    model: Model = "tfidf",
 ) -> None:
     """Precision, recall and F1 per label, then `macro-F1: 0.xxx` over the labels present."""
-    from lawline.moderation.triage import LABELS, default_model, evaluate, load_corpus
+    from lawline.moderation.triage import LABELS, configured_model, evaluate, load_corpus
 
     try:
         rows = load_corpus(file)
@@ -54,7 +60,7 @@ def triage_eval(
         )
     if not rows:
         raise InvalidInput(f"{file} holds no examples", code="file_empty")
-    scores, macro = evaluate(default_model(), rows)
+    scores, macro = evaluate(configured_model(model), rows)
     console.print(f"{'label':<14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
     for s in scores:
         console.print(

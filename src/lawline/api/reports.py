@@ -22,7 +22,7 @@ from lawline.moderation.schemas import (
     ReportOut,
     SearchHit,
 )
-from lawline.moderation.triage import default_model
+from lawline.moderation.triage import configured_model
 from lawline.search import service as search_service
 
 public = APIRouter(tags=["public"])
@@ -52,7 +52,7 @@ def post_report(
     submitted = submit_report(
         session,
         runtime.platform,
-        default_model(),
+        configured_model(runtime.settings.triage_model),
         target=payload.target,
         category=payload.category,
         text=payload.text,

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='per-category case deadlines overriding the defaults, e.g. {"spam": 72}',
     )
+    triage_model: Literal["tfidf", "embedding"] = Field(
+        default="tfidf", description="embedding needs the ml extra (sentence embeddings)"
+    )
     report_bot_token: str | None = Field(
         default=None, description="Telegram token of the report bot; mounts its webhook"
     )

@@ -73,6 +73,7 @@ def chapter_moderation(ctx: DemoContext) -> None:
         before = [h.name for h in search.search(session, word, 50)]
     reports = 0
     first_account = int(ctx.platform.meta()["first_account_id"])
+    accounts = int(ctx.platform.meta()["accounts"])
     through_bot: list[tuple[str, str]] = []  # sent after this transaction: the bot has its own
     with transaction(runtime.sessions) as session:
 
@@ -112,7 +113,7 @@ def chapter_moderation(ctx: DemoContext) -> None:
         file(f"t.me/{doxxing.name}", "doxxing", flagger.reporter_id)
         for position, (category, count) in enumerate(ACCOUNT_REPORTS):
             for i in range(count):
-                account = str(first_account + 500 + 40 * position + i)
+                account = str(first_account + accounts // 3 + 8 * position + i)
                 for _ in range(2):
                     file(account, category, f"user-{rng.randrange(10**6):06d}")
         for channel_id in themes["cooking"][:2] + themes["news"][:1]:
