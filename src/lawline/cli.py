@@ -16,9 +16,9 @@ from sqlalchemy.exc import OperationalError
 
 from lawline.cli_legal import register as register_legal_commands
 from lawline.cli_moderation import register_all as register_moderation_commands
+from lawline.cli_support import open_runtime
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
-from lawline.runtime import Runtime
 
 app = typer.Typer(
     help="Lawline: due process for a messaging platform's user data and public search.",
@@ -47,20 +47,13 @@ class CliError(LawlineError):
     """A bad command-line argument."""
 
 
-def _runtime(*, database: bool = True) -> Runtime:
-    runtime = Runtime(Settings())
-    if database:
-        runtime.require_current_schema()
-    return runtime
-
-
 # ---- db ---------------------------------------------------------------------------------
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations to the database named by LAWLINE_DATABASE_URL."""
     from lawline.core import migrations
 
-    runtime = _runtime(database=False)
+    runtime = open_runtime(database=False)
     runtime.upgrade_database()
     console.print(f"database at revision {migrations.current_revision(runtime.engine)}")
 
@@ -70,7 +63,7 @@ def db_current() -> None:
     """Print the database's migration revision and the newest one the code knows."""
     from lawline.core import migrations
 
-    runtime = _runtime(database=False)
+    runtime = open_runtime(database=False)
     current = migrations.current_revision(runtime.engine)
     head = migrations.head_revision(runtime.engine)
     console.print(f"current: {current or 'none'}  head: {head}")
@@ -119,7 +112,7 @@ def platform_generate(
 @platform_app.command("info")
 def platform_info() -> None:
     """Describe the configured platform (counts only; no personal data)."""
-    platform = _runtime(database=False).platform
+    platform = open_runtime(database=False).platform
     from lawline.platform.embedded import EmbeddedPlatform
 
     if isinstance(platform, EmbeddedPlatform):
@@ -137,7 +130,7 @@ def platform_account(ref: Annotated[str, typer.Argument(help="Account id or @use
     parsed = AccountRef.parse(ref)
     if parsed.kind == "phone":
         raise CliError("look accounts up by id or @username here; phone look-ups are audited reads")
-    account = _runtime(database=False).platform.resolve_account(parsed)
+    account = open_runtime(database=False).platform.resolve_account(parsed)
     if account is None:
         raise CliError("no such account", code="target_not_found")
     console.print(
@@ -159,7 +152,7 @@ def audit_verify() -> None:
     """Recompute the whole log and its signed heads; report the first bad entry (exit 1)."""
     from lawline.audit.service import verify_log
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.sessions() as session:
         result = verify_log(session, runtime.signing_key.public)
     if result.ok:
@@ -177,7 +170,7 @@ def audit_head(
     from lawline.audit.service import latest_head, sign_tree_head
     from lawline.core.db import transaction
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         head = sign_tree_head(session, runtime.signing_key, runtime.clock) if sign else None
         head = head or latest_head(session)
@@ -196,7 +189,7 @@ def audit_proof(
     """Print an inclusion proof of one entry in a signed tree head, as JSON."""
     from lawline.audit.service import head_for_size, inclusion_proof, latest_head
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.sessions() as session:
         head = head_for_size(session, tree_size) if tree_size else latest_head(session)
         if head is None:
@@ -215,7 +208,7 @@ def audit_log(
     """List audit entries."""
     from lawline.audit.service import entries
 
-    runtime = _runtime()
+    runtime = open_runtime()
     table = Table("seq", "at", "type", "actor", "subject", "body")
     with runtime.sessions() as session:
         rows = list(entries(session, subject=subject))[-limit:]
@@ -257,7 +250,7 @@ def serve(
     from lawline.logs import configure_logging
 
     configure_logging()
-    runtime = _runtime(database=False)
+    runtime = open_runtime(database=False)
     runtime.upgrade_database()
     from lawline.core.db import transaction
     from lawline.search.service import reindex

@@ -11,10 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from lawline.cli_support import open_runtime, read_text_file
 from lawline.core.db import transaction
 from lawline.core.errors import InvalidInput
-from lawline.core.settings import Settings
-from lawline.runtime import Runtime
 
 console = Console()
 authority_app = typer.Typer(
@@ -27,19 +26,6 @@ requests_app = typer.Typer(
 package_app = typer.Typer(help="Disclosure packages.", no_args_is_help=True)
 
 AsUser = Annotated[str, typer.Option("--as", help="Your staff username (recorded as the actor).")]
-
-
-def _runtime() -> Runtime:
-    runtime = Runtime(Settings())
-    runtime.require_current_schema()
-    return runtime
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}", code="file_unreadable") from None
 
 
 # ---- authorities --------------------------------------------------------------------------
@@ -80,14 +66,14 @@ def authority_add(
     """Register an authority with its signing key and age recipient."""
     from lawline.authorities.service import register_authority
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         authority, key = register_authority(
             session,
             name=name,
             country=country,
             kind=kind,
-            signing_key=_read(public_key),
+            signing_key=read_text_file(public_key),
             age_recipient=age_recipient,
             jurisdiction_notes=notes,
             actor=f"staff:{actor}",
@@ -102,7 +88,7 @@ def authority_list() -> None:
     """List registered authorities."""
     from lawline.authorities.service import keys_of, list_authorities
 
-    runtime = _runtime()
+    runtime = open_runtime()
     table = Table("id", "name", "country", "kind", "keys", "status")
     with runtime.sessions() as session:
         for a in list_authorities(session):
@@ -123,7 +109,7 @@ def authority_show(authority_id: str) -> None:
     """Show one authority with its keys and call-back contacts."""
     from lawline.authorities.service import contacts_of, get_authority, keys_of
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.sessions() as session:
         a = get_authority(session, authority_id)
         console.print(
@@ -149,9 +135,9 @@ def authority_rotate_key(
     """Add a new signing key; optionally revoke the old one (effective at once)."""
     from lawline.authorities.service import add_key, revoke_key
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
-        key = add_key(session, authority_id, _read(public_key), actor=f"staff:{actor}")
+        key = add_key(session, authority_id, read_text_file(public_key), actor=f"staff:{actor}")
         if revoke:
             revoke_key(session, revoke, actor=f"staff:{actor}")
     console.print(f"added key {key.key_id}" + (f"; revoked {revoke}" if revoke else ""))
@@ -168,7 +154,7 @@ def authority_revoke(
 
     if (authority_id is None) == (key_id is None):
         raise InvalidInput("give exactly one of --authority-id or --key-id", code="usage")
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         if key_id:
             revoke_key(session, key_id, actor=f"staff:{actor}")
@@ -190,7 +176,7 @@ def authority_add_contact(
     """Add a call-back contact (from an official directory, never from a request)."""
     from lawline.authorities.service import add_contact
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         contact = add_contact(
             session,
@@ -223,14 +209,14 @@ def staff_add(
 
     from lawline.staff.service import create_staff
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         staff, secret = create_staff(
             session,
             username=username,
             display_name=name or username,
             roles=role,
-            password=_read(password_file).strip(),
+            password=read_text_file(password_file).strip(),
             actor=f"staff:{actor}",
         )
     console.print(f"created {staff.username} with roles {', '.join(sorted(staff.roles))}")
@@ -247,7 +233,7 @@ def requests_list() -> None:
     """The open queue, soonest deadline first; overdue ones are marked."""
     from lawline.legal.review import queue
 
-    runtime = _runtime()
+    runtime = open_runtime()
     table = Table(
         "id", "type", "status", "authority", "offense", "deadline", "approvals", "warnings"
     )
@@ -273,7 +259,7 @@ def requests_show(request_id: str) -> None:
     """Show a request with its targets, checks, warnings and reviews (no personal data)."""
     from lawline.legal.review import approvers, get_request, targets_of
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.sessions() as session:
         r = get_request(session, request_id)
         console.print(
@@ -308,7 +294,7 @@ def requests_approve(
     from lawline.legal.review import approve
     from lawline.staff.service import get_staff
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         request = approve(
             session,
@@ -332,7 +318,7 @@ def requests_reject(
     from lawline.legal.review import reject
     from lawline.staff.service import get_staff
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         reject(
             session,
@@ -355,7 +341,7 @@ def requests_ask(
     from lawline.legal.review import ask_for_information
     from lawline.staff.service import get_staff
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         ask_for_information(
             session, runtime.legal, request_id, staff=get_staff(session, actor), question=question
@@ -375,7 +361,7 @@ def requests_callback(
     from lawline.legal.review import record_callback
     from lawline.staff.service import get_staff
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         record_callback(
             session,
@@ -394,7 +380,7 @@ def requests_notifications() -> None:
     """Affected users who may now be told of a disclosure (their non-disclosure date passed)."""
     from lawline.legal.review import notifications_due
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.sessions() as session:
         for n in notifications_due(session, runtime.legal):
             console.print(
@@ -418,9 +404,9 @@ def package_verify(
     from lawline.disclosure.package import verify_package_dir
 
     key = (
-        Ed25519PublicKey.from_public_bytes(parse_public_key(_read(public_key)))
+        Ed25519PublicKey.from_public_bytes(parse_public_key(read_text_file(public_key)))
         if public_key
-        else Runtime(Settings()).signing_key.public
+        else open_runtime(database=False).signing_key.public
     )
     result = verify_package_dir(directory, key)
     if not result.ok:
@@ -434,7 +420,7 @@ def sweep() -> None:
     """Expire preservation holds past their period; delete packages past retention."""
     from lawline.legal.review import sweep as run_sweep
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         counts = run_sweep(session, runtime.legal)
     console.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))

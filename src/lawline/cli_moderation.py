@@ -10,10 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from lawline.cli_support import open_runtime
 from lawline.core.db import transaction
 from lawline.core.errors import InvalidInput
-from lawline.core.settings import Settings
-from lawline.runtime import Runtime
 
 console = Console()
 triage_app = typer.Typer(
@@ -81,18 +80,12 @@ search_app = typer.Typer(help="The public channel search.", no_args_is_help=True
 AsUser = Annotated[str, typer.Option("--as", help="Your staff username.")]
 
 
-def _runtime() -> Runtime:
-    runtime = Runtime(Settings())
-    runtime.require_current_schema()
-    return runtime
-
-
 @search_app.command("reindex")
 def search_reindex() -> None:
     """Index every channel of the platform (lawline serve does this at start)."""
     from lawline.search.service import reindex
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         count = reindex(session, runtime.platform, runtime.clock)
     console.print(f"indexed {count} channels")
@@ -105,7 +98,7 @@ def search_query(
     """Search as the public does (delisted channels never appear)."""
     from lawline.search.service import search
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.sessions() as session:
         for hit in search(session, q, limit):
             console.print(
@@ -118,7 +111,7 @@ def moderation_queue(limit: Annotated[int, typer.Option(help="At most this many.
     """Open cases, highest priority first; overdue ones are marked."""
     from lawline.moderation.decisions import queue
 
-    runtime = _runtime()
+    runtime = open_runtime()
     table = Table(
         "case", "target", "categories", "reports", "reporters", "suggestion", "deadline", "priority"
     )
@@ -152,7 +145,7 @@ def moderation_decide(
     from lawline.moderation.decisions import decide
     from lawline.staff.service import get_staff
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         decision = decide(
             session,
@@ -182,7 +175,7 @@ def trusted_flagger_add(
     """Register a trusted flagger (DSA Art. 22); its notices go first."""
     from lawline.moderation.reports import register_trusted_flagger
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         flagger = register_trusted_flagger(
             session, name=name, reporter_id=reporter_id, actor=f"staff:{actor}", clock=runtime.clock
@@ -195,7 +188,7 @@ def flaggers() -> None:
     """Each trusted flagger's accuracy: the share of its decided notices that were upheld."""
     from lawline.moderation.decisions import flagger_accuracy
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.sessions() as session:
         for name, (upheld, decided) in sorted(flagger_accuracy(session).items()):
             console.print(f"{name}: {upheld}/{decided} upheld ({upheld / decided:.0%})")
@@ -220,7 +213,7 @@ def export_sor(
         start = datetime.combine(date.fromisoformat(since), time(), UTC)
     except ValueError:
         raise InvalidInput(f"not a date (YYYY-MM-DD): {since!r}", code="date_invalid") from None
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.sessions() as session:
         rows = (
             session.execute(
@@ -260,7 +253,7 @@ def moderation_appeal(
     """File an owner's appeal against a decision (within six months)."""
     from lawline.moderation.appeals import file_appeal
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         appeal = file_appeal(
             session, decision_id, appellant_account_id=account, grounds=grounds, clock=runtime.clock
@@ -279,7 +272,7 @@ def moderation_decide_appeal(
     from lawline.moderation.appeals import decide_appeal
     from lawline.staff.service import get_staff
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         appeal = decide_appeal(
             session,

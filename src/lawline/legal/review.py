@@ -152,18 +152,7 @@ def approve(
             "this binding order carries warnings the approver must acknowledge",
             code="warnings_not_acknowledged",
         )
-    session.add(
-        Review(
-            request_id=request.id,
-            staff=staff.actor,
-            action="approve",
-            review_round=request.review_round,
-            reason=note,
-            acknowledged_warnings=acknowledge_warnings,
-            at=ctx.clock.now(),
-        )
-    )
-    session.flush()
+    _record_review(session, ctx, request, staff, "approve", note, acknowledged=acknowledge_warnings)
     audit.append(
         session,
         "request.approval",
@@ -184,6 +173,37 @@ def approve(
         )
         transition(session, request, Status.DISCLOSED, actor="system:lawline", clock=ctx.clock)
         _schedule_notifications(session, ctx, request)
+    return request
+
+
+def _record_review(
+    session: Session,
+    ctx: LegalContext,
+    request: LegalRequest,
+    staff: Staff,
+    action: str,
+    reason: str | None,
+    acknowledged: bool = False,
+) -> None:
+    session.add(
+        Review(
+            request_id=request.id,
+            staff=staff.actor,
+            action=action,
+            review_round=request.review_round,
+            reason=reason,
+            acknowledged_warnings=acknowledged,
+            at=ctx.clock.now(),
+        )
+    )
+    session.flush()
+
+
+def _lock_own(session: Session, request_id: str, authority_id: str) -> LegalRequest:
+    """Lock a request for its authority; anyone else's answers 404, as if it did not exist."""
+    request = lock_request(session, request_id)
+    if request.authority_id != authority_id:
+        raise NotFound(f"no request {request_id}", code="request_not_found")
     return request
 
 
@@ -243,16 +263,7 @@ def reject(
     )
     request.decision_reason = reason
     request.refusal_ground = ground
-    session.add(
-        Review(
-            request_id=request.id,
-            staff=staff.actor,
-            action="reject",
-            review_round=request.review_round,
-            reason=reason,
-            at=ctx.clock.now(),
-        )
-    )
+    _record_review(session, ctx, request, staff, "reject", reason)
     return request
 
 
@@ -270,25 +281,14 @@ def ask_for_information(
             request_id=request.id, question=question, asked_by=staff.actor, asked_at=ctx.clock.now()
         )
     )
-    session.add(
-        Review(
-            request_id=request.id,
-            staff=staff.actor,
-            action="ask",
-            review_round=request.review_round,
-            reason=question,
-            at=ctx.clock.now(),
-        )
-    )
+    _record_review(session, ctx, request, staff, "ask", question)
     return request
 
 
 def answer_information(
     session: Session, ctx: LegalContext, request_id: str, *, authority_id: str, answer: str
 ) -> LegalRequest:
-    request = lock_request(session, request_id)
-    if request.authority_id != authority_id:
-        raise NotFound(f"no request {request_id}", code="request_not_found")
+    request = _lock_own(session, request_id, authority_id)
     open_question = (
         session.execute(
             select(InfoExchange)
@@ -360,9 +360,7 @@ def extend_preservation(
 ) -> LegalRequest:
     """The authority extends a hold as its policy allows, or confirms a production order
     follows (then it is kept until that order is served)."""
-    request = lock_request(session, request_id)
-    if request.authority_id != authority_id:
-        raise NotFound(f"no request {request_id}", code="request_not_found")
+    request = _lock_own(session, request_id, authority_id)
     if request.status != Status.PRESERVED.value or request.hold_until is None:
         if request.status == Status.PRESERVED.value and request.production_confirmed:
             raise Conflict(
@@ -461,9 +459,7 @@ def deliver_package(
     """The addressed authority fetches its package; the request is then closed."""
     from lawline.disclosure.package import fetch_package
 
-    request = lock_request(session, request_id)
-    if request.authority_id != authority_id:
-        raise NotFound(f"no request {request_id}", code="request_not_found")
+    request = _lock_own(session, request_id, authority_id)
     data = fetch_package(session, request_id, actor=f"authority:{authority_id}", clock=ctx.clock)
     if request.status == Status.DISCLOSED.value:
         transition(
