@@ -26,8 +26,8 @@ test: $(DEVSTAMP)
 	$(BIN)/python -m pytest
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 bench: $(DEVSTAMP)

@@ -80,9 +80,12 @@ def bench_triage() -> dict[str, object]:
     for text in texts[:500]:
         model.predict_batch([text])
     pipeline_us = (time.perf_counter() - t0) / 500 * 1e6
-    return {"train_seconds": round(train_s, 2), "score_one_text_us": round(fast_us, 1),
-            "pipeline_one_text_us": round(pipeline_us, 1),
-            "speedup": round(pipeline_us / fast_us, 1)}
+    return {
+        "train_seconds": round(train_s, 2),
+        "score_one_text_us": round(fast_us, 1),
+        "pipeline_one_text_us": round(pipeline_us, 1),
+        "speedup": round(pipeline_us / fast_us, 1),
+    }
 
 
 def main() -> None:
