@@ -243,7 +243,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
-    """Run the API (and, as later parts land, the pages and bot webhooks)."""
+    """Run the API (and the report bot's webhook when LAWLINE_REPORT_BOT_TOKEN is set)."""
     import uvicorn
 
     from lawline.api.app import create_app
