@@ -116,7 +116,8 @@ def moderation_queue(limit: Annotated[int, typer.Option(help="At most this many.
         "case", "target", "categories", "reports", "reporters", "suggestion", "deadline", "priority"
     )
     with runtime.sessions() as session:
-        for item in queue(session, runtime.clock, limit):
+        items = queue(session, runtime.clock, limit=100_000)
+        for item in items[:limit]:
             c = item.case
             suggestion = f"{c.triage_category} {c.triage_score:.2f}" if c.triage_model else "-"
             table.add_row(
@@ -130,6 +131,8 @@ def moderation_queue(limit: Annotated[int, typer.Option(help="At most this many.
                 f"{item.priority:.0f}",
             )
     console.print(table)
+    overdue = sum(item.overdue for item in items)
+    console.print(f"{len(items)} open cases, {overdue} overdue")
 
 
 @moderation_app.command("decide")
