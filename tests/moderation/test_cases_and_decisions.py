@@ -135,7 +135,6 @@ def test_remove_and_ban_record_violations_for_the_owner(world: World) -> None:
     assert [v.id for v in confirmed_violations(world.session, owner, "weapons")] == [
         decision.violation_id
     ]
-    assert world.platform.resolve_account.__self__ is world.platform
     assert world.platform.channel_owner(case.channel_id).banned  # type: ignore[union-attr]
     with pytest.raises(Conflict):
         decisions.decide(

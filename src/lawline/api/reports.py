@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.staff import StaffDep
@@ -98,7 +97,7 @@ def search(
     ]
 
 
-def case_out(session: Session, item: decisions.QueuedCase) -> CaseOut:
+def case_out(item: decisions.QueuedCase) -> CaseOut:
     c = item.case
     suggestion = (
         None
@@ -131,7 +130,7 @@ def moderation_queue(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[CaseOut]:
     """Open cases, highest priority first (overdue, trusted flaggers, severity, score...)."""
-    return [case_out(session, item) for item in decisions.queue(session, runtime.clock, limit)]
+    return [case_out(item) for item in decisions.queue(session, runtime.clock, limit)]
 
 
 def decision_out(decision: Decision) -> DecisionOut:
@@ -175,12 +174,7 @@ def get_case(case_id: int, member: StaffDep, session: SessionDep, runtime: Runti
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"no case {case_id}", code="case_not_found")
-    now = runtime.clock.now()
-    overdue = case.status == "open" and case.deadline_at < now
-    hours = (now - case.first_report_at).total_seconds() / 3600
-    return case_out(
-        session, decisions.QueuedCase(case, decisions.priority(case, hours, overdue), overdue)
-    )
+    return case_out(decisions.rank(case, runtime.clock.now()))
 
 
 class AppealIn(BaseModel):

@@ -31,10 +31,6 @@ def entry_bytes(
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
-
-
 class SignedTreeHead(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -109,4 +105,4 @@ class ConsistencyProof(BaseModel):
 
 
 def encode(data: bytes) -> str:
-    return _b64(data)
+    return base64.b64encode(data).decode()

@@ -18,7 +18,7 @@ from lawline.audit import service as audit
 from lawline.authorities.models import Authority, CallbackContact
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.disclosure import preservation
-from lawline.disclosure.package import build_package
+from lawline.disclosure.package import build_package, delete_expired_packages, fetch_package
 from lawline.legal.context import LegalContext
 from lawline.legal.models import (
     Callback,
@@ -401,8 +401,6 @@ def extend_preservation(
 
 def sweep(session: Session, ctx: LegalContext) -> dict[str, int]:
     """Expire holds past their period and delete packages past retention."""
-    from lawline.disclosure.package import delete_expired_packages
-
     now = ctx.clock.now()
     expired = (
         session.execute(
@@ -457,8 +455,6 @@ def deliver_package(
     session: Session, ctx: LegalContext, request_id: str, *, authority_id: str
 ) -> bytes:
     """The addressed authority fetches its package; the request is then closed."""
-    from lawline.disclosure.package import fetch_package
-
     request = _lock_own(session, request_id, authority_id)
     data = fetch_package(session, request_id, actor=f"authority:{authority_id}", clock=ctx.clock)
     if request.status == Status.DISCLOSED.value:

@@ -6,7 +6,7 @@ reporters learn the outcome; manifestly unfounded notices count against their re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,17 +48,17 @@ def priority(case: Case, now_hours_old: float, overdue: bool) -> float:
     )
 
 
+def rank(case: Case, now: datetime) -> QueuedCase:
+    """A case's place in the queue now; a decided case is never overdue."""
+    overdue = case.status == "open" and case.deadline_at < now
+    hours_old = (now - case.first_report_at).total_seconds() / 3600
+    return QueuedCase(case, priority(case, hours_old, overdue), overdue)
+
+
 def queue(session: Session, clock: Clock, limit: int = 100) -> list[QueuedCase]:
     now = clock.now()
     open_cases = session.execute(select(Case).where(Case.status == "open")).scalars().all()
-    items = [
-        QueuedCase(
-            c,
-            priority(c, (now - c.first_report_at).total_seconds() / 3600, c.deadline_at < now),
-            c.deadline_at < now,
-        )
-        for c in open_cases
-    ]
+    items = [rank(c, now) for c in open_cases]
     items.sort(key=lambda q: (-q.priority, q.case.first_report_at))
     return items[:limit]
 
