@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawline.core import migrations
+from lawline import migrations
 from lawline.core.db import make_engine
 from lawline.core.keys import SigningKey, load_or_create_signing_key
 from lawline.platform.embedded import EmbeddedPlatform

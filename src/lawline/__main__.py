@@ -1,3 +1,3 @@
-from lawline.cli import main
+from lawline.cli.main import main
 
 main()

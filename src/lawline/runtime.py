@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from lawline import migrations
 from lawline.audit.service import sign_heads_on_commit
-from lawline.core import migrations
 from lawline.core.clock import Clock, SystemClock
 from lawline.core.db import make_engine, session_factory
 from lawline.core.errors import ConfigurationError

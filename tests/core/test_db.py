@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from lawline import migrations
 from lawline.audit.models import AuditEntry
-from lawline.core import migrations
 from tests.factories import audit_entries
 
 

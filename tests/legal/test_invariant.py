@@ -21,8 +21,8 @@ from pyrage import x25519
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from lawline import migrations
 from lawline.authorities.service import add_contact
-from lawline.core import migrations
 from lawline.core.clock import FixedClock
 from lawline.core.db import make_engine
 from lawline.core.errors import LawlineError

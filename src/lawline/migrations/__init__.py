@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-SCRIPT_LOCATION = Path(__file__).parent / "migrations"
+SCRIPT_LOCATION = Path(__file__).parent
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lawline.cli_support import open_runtime, read_text_file
+from lawline.cli.support import open_runtime, read_text_file
 from lawline.core.db import transaction
 from lawline.core.errors import InvalidInput
 

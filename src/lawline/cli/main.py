@@ -14,9 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
-from lawline.cli_legal import register as register_legal_commands
-from lawline.cli_moderation import register_all as register_moderation_commands
-from lawline.cli_support import open_runtime
+from lawline.cli.legal import register as register_legal_commands
+from lawline.cli.moderation import register_all as register_moderation_commands
+from lawline.cli.support import open_runtime
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
 
@@ -51,7 +51,7 @@ class CliError(LawlineError):
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations to the database named by LAWLINE_DATABASE_URL."""
-    from lawline.core import migrations
+    from lawline import migrations
 
     runtime = open_runtime(database=False)
     runtime.upgrade_database()
@@ -61,7 +61,7 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's migration revision and the newest one the code knows."""
-    from lawline.core import migrations
+    from lawline import migrations
 
     runtime = open_runtime(database=False)
     current = migrations.current_revision(runtime.engine)

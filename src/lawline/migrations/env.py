@@ -1,4 +1,4 @@
-"""Alembic environment: the engine comes from `lawline.core.migrations.alembic_config`."""
+"""Alembic environment: the engine comes from `lawline.migrations.alembic_config`."""
 
 from __future__ import annotations
 
