@@ -21,6 +21,7 @@ from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.disclosure.package import build_package, fetch_package
 from lawline.legal.context import LegalContext
 from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
+from lawline.legal.orders import package_order
 from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
 from lawline.legal.workflow import Status, lock_request, transition
 from lawline.staff.service import Role, Staff
@@ -77,7 +78,7 @@ def approve(
         build_package(
             session,
             ctx.platform,
-            request,
+            package_order(session, ctx, request),
             key=ctx.signing_key,
             platform_identity=ctx.platform_identity,
             clock=ctx.clock,
