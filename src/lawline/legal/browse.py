@@ -18,6 +18,7 @@ from lawline.audit.models import AuditEntry
 from lawline.authorities.models import Authority, CallbackContact
 from lawline.legal.context import LegalContext
 from lawline.legal.models import Callback, LegalRequest, Review
+from lawline.legal.terms import REQUEST_TYPES
 from lawline.legal.workflow import OPEN_FOR_REVIEW, Status
 from lawline.moderation.models import Decision, Violation
 
@@ -151,7 +152,7 @@ def _choices(session: Session, ctx: LegalContext) -> dict[str, list[str]]:
     return {
         "country": countries,
         "regime": sorted(ctx.policy.regimes),
-        "type": ["disclosure", "emergency", "preservation"],
+        "type": sorted(REQUEST_TYPES),
     }
 
 

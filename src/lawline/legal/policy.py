@@ -11,25 +11,20 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lawline.core.errors import ConfigurationError
-
-CATEGORIES = ("subscriber.phone", "traffic.ip")
-REQUEST_TYPES = ("disclosure", "preservation", "emergency")
-INSTRUMENT_KINDS = (
-    "subpoena",
-    "court_order",
-    "search_warrant",
-    "epoc",
-    "epoc_pr",
-    "mlat",
-    "emergency_declaration",
-    "preservation_letter",
+from lawline.legal.terms import (
+    DATA_CATEGORIES,
+    DataCategory,
+    InstrumentKind,
+    IssuerRole,
+    RequestType,
+    ValidatorRole,
 )
-ISSUER_ROLES = ("judge", "court", "investigating_judge", "prosecutor", "police", "other")
+
+CATEGORIES = DATA_CATEGORIES
 POLICY_DIR = Path(__file__).parent / "policies"
 
 
@@ -38,25 +33,14 @@ class _Strict(BaseModel):
 
 
 class InstrumentRule(_Strict):
-    kind: Literal[
-        "subpoena",
-        "court_order",
-        "search_warrant",
-        "epoc",
-        "epoc_pr",
-        "mlat",
-        "emergency_declaration",
-        "preservation_letter",
-    ]
-    request_types: list[Literal["disclosure", "preservation", "emergency"]]
-    categories: list[Literal["subscriber.phone", "traffic.ip"]]
-    issuers: list[Literal["judge", "court", "investigating_judge", "prosecutor", "police", "other"]]
-    validated_issuers: list[
-        Literal["judge", "court", "investigating_judge", "prosecutor", "police", "other"]
-    ] = Field(default_factory=list, description="may issue if a validator listed below validates")
-    validators: list[Literal["judge", "court", "investigating_judge", "prosecutor"]] = Field(
-        default_factory=list
+    kind: InstrumentKind
+    request_types: list[RequestType]
+    categories: list[DataCategory]
+    issuers: list[IssuerRole]
+    validated_issuers: list[IssuerRole] = Field(
+        default_factory=list, description="may issue if a validator listed below validates"
     )
+    validators: list[ValidatorRole] = Field(default_factory=list)
     binding: bool = False
     document_required: bool = True
     min_offense_years: dict[str, int] = Field(

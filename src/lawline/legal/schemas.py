@@ -8,8 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from lawline.legal.offenses import OFFENSES
+from lawline.legal.terms import INSTRUMENT_KINDS, IssuerRole, RequestType
 
-IssuerRole = Literal["judge", "court", "investigating_judge", "prosecutor", "police", "other"]
 OffenseId = Literal[tuple(OFFENSES)]  # type: ignore[valid-type]
 
 
@@ -20,8 +20,7 @@ class _In(BaseModel):
 class InstrumentIn(_In):
     kind: str = Field(
         max_length=40,
-        description="subpoena, court_order, search_warrant, epoc, "
-        "epoc_pr, mlat, emergency_declaration, preservation_letter",
+        description=", ".join(INSTRUMENT_KINDS),
     )
     issuing_body: str = Field(min_length=2, max_length=200)
     issuer_role: IssuerRole
@@ -47,7 +46,7 @@ class EpocIn(_In):
 
 
 class RequestIn(_In):
-    type: Literal["disclosure", "preservation", "emergency"]
+    type: RequestType
     instrument: InstrumentIn
     offense: OffenseId  # type: ignore[valid-type]
     targets: list[str] = Field(min_length=1, max_length=50)

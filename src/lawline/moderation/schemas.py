@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from lawline.moderation.categories import CATEGORIES
+
 
 class ReportIn(BaseModel):
     target: str = Field(
@@ -14,8 +16,7 @@ class ReportIn(BaseModel):
     )
     category: str = Field(
         max_length=40,
-        description="csam, terrorism, weapons, drugs, scam, "
-        "doxxing, hate, illegal_goods, spam, other",
+        description=", ".join(CATEGORIES),
     )
     text: str = Field(default="", description="optional, at most 2000 characters")
     reporter_id: str = Field(max_length=128, description="a pseudonymous id of the reporter")

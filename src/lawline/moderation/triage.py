@@ -24,19 +24,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from lawline.moderation.categories import CATEGORIES
+
 DATA = Path(__file__).parent / "triage_data"
-LABELS = (
-    "csam",
-    "terrorism",
-    "weapons",
-    "drugs",
-    "scam",
-    "doxxing",
-    "hate",
-    "illegal_goods",
-    "spam",
-    "none",
-)
+# the report categories, except `other` (no text pattern to learn), plus `none` (nothing wrong)
+LABELS = (*(c for c in CATEGORIES if c != "other"), "none")
 
 
 @dataclass(frozen=True)
