@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from lawline.api.deps import SessionDep
+from lawline.boundary import SessionDep
 from lawline.search import service as search_service
 from lawline.web.render import page
 
