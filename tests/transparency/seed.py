@@ -146,3 +146,47 @@ def _moderation(session: Session) -> None:
     d1.reversed_at = at(10, 20)
     f.appeal_row(session, d2, filed_at=at(12, 30), status="upheld", decided_at=at(1, 3, year=2025))
     session.flush()
+
+
+# -- a running system on the seeded data (API, CLI, pages and bot tests) ----------------------
+AFTER_Q4 = datetime(2025, 2, 10, 12, 0, tzinfo=UTC)  # 2024-Q4 is the latest finished quarter
+
+
+def seeded_runtime(request: Any, platform_file: Any, tmp_path: Any, backend: str) -> Any:
+    """A Runtime on a fresh database of `backend` holding the seed; closed by the finalizer."""
+    import secrets
+
+    from sqlalchemy import text
+
+    from lawline.core.clock import FixedClock
+    from lawline.core.db import make_engine, transaction
+    from lawline.core.settings import Settings
+    from lawline.runtime import Runtime
+
+    database_url = None
+    if backend == "postgresql":
+        url, _ = request.getfixturevalue("postgres_schema_url")
+        schema = f"tr_{secrets.token_hex(5)}"
+        admin = make_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        database_url = f"{url}?options=-csearch_path%3D{schema}"
+
+        def drop() -> None:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+        request.addfinalizer(drop)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "platform.sqlite").write_bytes(platform_file.read_bytes())
+    runtime = Runtime(
+        Settings(data_dir=data_dir, database_url=database_url, platform="embedded"),
+        clock=FixedClock(AFTER_Q4),
+    )
+    runtime.upgrade_database()
+    with transaction(runtime.sessions) as session:
+        seed(session, runtime.signing_key)
+    request.addfinalizer(runtime.close)
+    return runtime
