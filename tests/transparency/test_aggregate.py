@@ -45,7 +45,7 @@ def test_legal_figures_for_nl_count_edges_and_spanning_requests(
     assert nl["share_with_data_produced"] == round(4 / 6, 4)
     assert nl["preservations"] == {"received": 1, "holds_placed": 1}
     # answered: r4 in 2 h, r5 in 4 h, r10 in 1 h -> median 2 h
-    assert nl["emergencies"] == {"received": 3, "answered": 3, "median_seconds_to_answer": 7200.0}
+    assert nl["emergencies"] == {"received": 3, "answered": 3, "median_seconds_to_answer": 7200}
 
 
 def test_all_countries_and_the_next_quarter(db: Session, signing_key: SigningKey) -> None:
@@ -100,7 +100,7 @@ def test_moderation_figures(db: Session, signing_key: SigningKey) -> None:
         },
         "channels_delisted": 1,
         # 4 h (c1: Q3 report, Q4 decision) and 1 h (c2)
-        "median_seconds_first_report_to_decision": 9000.0,
+        "median_seconds_first_report_to_decision": 9000,
         "automated_detection_share": 0.5,
         "appeals": {"received": 2, "decided": 1, "reversed": 1},
     }

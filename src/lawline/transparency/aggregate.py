@@ -37,11 +37,12 @@ def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[float]:
 
 def median_seconds(
     session: Session, start: Any, end: Any, where: Sequence[ColumnElement[bool]], source: Any
-) -> float | None:
-    """The median of `end - start` in seconds over the rows of `source` matching `where`.
+) -> int | None:
+    """The median of `end - start` in whole seconds over the rows of `source` matching `where`.
 
     Portable: count, then read the one or two middle values in order (no percentile function
-    on SQLite). Rounded to the second.
+    on SQLite). Rounded to the second, so the signed report holds no float that two JSON
+    libraries could write differently.
     """
     duration = _seconds(session, start, end)
     condition = and_(*where, start.is_not(None), end.is_not(None))
@@ -60,7 +61,7 @@ def median_seconds(
         .scalars()
         .all()
     )
-    return float(round(sum(float(m) for m in middle) / len(middle)))
+    return round(sum(float(m) for m in middle) / len(middle))
 
 
 def _in(column: Any, quarter: Quarter) -> ColumnElement[bool]:

@@ -23,8 +23,20 @@ from lawline.transparency.quarters import Quarter
 FORMAT = "lawline/transparency-report/v1"
 
 
+def _canonical(value: Any) -> Any:
+    """Integral floats as integers (1.0 -> 1), as RFC 8785 writes numbers; the other floats in
+    a report are shares rounded to four places, which every shortest-form printer agrees on."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def canonical_bytes(report: dict[str, Any]) -> bytes:
-    unsigned = {k: v for k, v in report.items() if k != "signature"}
+    unsigned = _canonical({k: v for k, v in report.items() if k != "signature"})
     return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
