@@ -152,7 +152,9 @@ def _moderation(session: Session) -> None:
 AFTER_Q4 = datetime(2025, 2, 10, 12, 0, tzinfo=UTC)  # 2024-Q4 is the latest finished quarter
 
 
-def seeded_runtime(request: Any, platform_file: Any, tmp_path: Any, backend: str) -> Any:
+def seeded_runtime(
+    request: Any, platform_file: Any, tmp_path: Any, backend: str, **settings: Any
+) -> Any:
     """A Runtime on a fresh database of `backend` holding the seed; closed by the finalizer."""
     import secrets
 
@@ -182,7 +184,7 @@ def seeded_runtime(request: Any, platform_file: Any, tmp_path: Any, backend: str
     data_dir.mkdir()
     (data_dir / "platform.sqlite").write_bytes(platform_file.read_bytes())
     runtime = Runtime(
-        Settings(data_dir=data_dir, database_url=database_url, platform="embedded"),
+        Settings(data_dir=data_dir, database_url=database_url, platform="embedded", **settings),
         clock=FixedClock(AFTER_Q4),
     )
     runtime.upgrade_database()

@@ -64,4 +64,20 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         )
         app.state.report_bot = bot
         app.include_router(bot.api_router())
+    if settings.transparency_bot_token:
+        from lawline.bots.transparency_bot import TransparencyBot
+        from lawline.core.errors import ConfigurationError
+
+        if not settings.transparency_bot_secret:
+            raise ConfigurationError(
+                "LAWLINE_TRANSPARENCY_BOT_TOKEN needs LAWLINE_TRANSPARENCY_BOT_SECRET"
+            )
+        transparency_bot = TransparencyBot(
+            app.state.runtime,
+            settings.transparency_bot_token,
+            settings.transparency_bot_secret,
+            settings.telegram_api_base,
+        )
+        app.state.transparency_bot = transparency_bot
+        app.include_router(transparency_bot.api_router())
     return app

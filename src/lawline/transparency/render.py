@@ -85,8 +85,8 @@ def bars_by_country(by_country: dict[str, dict[str, Any]], title: str) -> str:
         for offset, value, colour in ((0, received, RECEIVED), (14, fulfilled, FULFILLED)):
             width = round(value * scale, 1)
             parts.append(
-                f'<rect x="{label_w}" y="{y + offset + 2}" width="{width}" height="12" '
-                f'fill="{colour}"/>'
+                f'<rect class="bar" x="{label_w}" y="{y + offset + 2}" width="{width}" '
+                f'height="12" fill="{colour}"/>'
             )
             parts.append(
                 f'<text x="{label_w + width + 4}" y="{y + offset + 12}" font-size="11" '
@@ -123,7 +123,8 @@ def trend_columns(points: list[dict[str, Any]], title: str) -> str:
         ):
             h = round(value * scale, 1)
             parts.append(
-                f'<rect x="{x + offset}" y="{bottom - h}" width="20" height="{h}" fill="{colour}"/>'
+                f'<rect class="bar" x="{x + offset}" y="{bottom - h}" width="20" '
+                f'height="{h}" fill="{colour}"/>'
             )
             parts.append(
                 f'<text x="{x + offset + 10}" y="{bottom - h - 3}" text-anchor="middle" '

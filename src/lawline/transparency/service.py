@@ -14,6 +14,7 @@ from lawline.audit import ledger
 from lawline.core.clock import FixedClock
 from lawline.core.errors import InvalidInput, NotFound
 from lawline.core.keys import SigningKey
+from lawline.transparency import aggregate
 from lawline.transparency.quarters import Quarter
 from lawline.transparency.report import build_report
 
@@ -54,6 +55,14 @@ def report(
     quarter = parse_quarter(quarter_text, now)
     country = parse_country(country_text)
     return build_report(session, quarter, country=country, key=key, clock=FixedClock(now))
+
+
+def legal_summary(
+    session: Session, quarter_text: str | None, country: str | None, now: datetime
+) -> tuple[Quarter, dict[str, Any]]:
+    """The legal-request figures of a quarter (default: the latest finished one), no signing."""
+    quarter = latest_quarter(now) if quarter_text is None else parse_quarter(quarter_text, now)
+    return quarter, aggregate.legal_figures(session, quarter, parse_country(country))
 
 
 def ledger_lines(session: Session) -> Iterator[str]:
