@@ -2,7 +2,8 @@
 the platform key, as a tar archive encrypted with age to the authority's recipient.
 
 Layout inside the archive (all at its root): request.json, data.json, subscribers.csv and/or
-ip_events.csv, manifest.json, manifest.sig (base64 of the raw 64-byte signature).
+ip_events.csv, ledger.json (the request's entry in the public disclosure ledger and its
+inclusion proof), manifest.json, manifest.sig (base64 of the raw 64-byte signature).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from lawline.platform.protocol import Platform
 RETENTION = timedelta(days=30)
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
+LEDGER_RECEIPT = "ledger.json"
 
 
 def _tar(files: dict[str, bytes], mtime: datetime) -> bytes:
@@ -58,8 +60,13 @@ def build_package(
     key: SigningKey,
     platform_identity: str,
     clock: Clock,
+    ledger_receipt: dict[str, Any] | None = None,
 ) -> DisclosurePackage:
-    """Collect, minimise, sign, encrypt and store the package an order describes."""
+    """Collect, minimise, sign, encrypt and store the package an order describes.
+
+    `ledger_receipt` (the request's entry in the public disclosure ledger with its inclusion
+    proof) travels inside the package as `ledger.json`, covered by the signed manifest.
+    """
     now = clock.now()
     categories = list(order.categories)
     held: dict[str, records.AccountRecords] = {}
@@ -95,6 +102,8 @@ def build_package(
         "served_from_preservation": order.preservation_request_id,
     }
     files = records.to_files(request_doc, accounts)
+    if ledger_receipt is not None:
+        files[LEDGER_RECEIPT] = json.dumps(ledger_receipt, indent=2, sort_keys=True).encode()
     manifest = {
         "package_id": package_id,
         "request_id": order.request_id,
