@@ -19,6 +19,7 @@ from lawline.moderation.models import (
     Report,
     Reporter,
     TrustedFlagger,
+    TrustedFlaggerKey,
     Violation,
 )
 from lawline.search.models import SearchChannel
@@ -51,6 +52,7 @@ __all__ = [
     "StaffToken",
     "TreeHead",
     "TrustedFlagger",
+    "TrustedFlaggerKey",
     "UserNotification",
     "Violation",
     "metadata",
