@@ -51,6 +51,11 @@ class Runtime:
         return self.signing_key.sign(b"lawline reporter pseudonyms v1")[:32]
 
     @cached_property
+    def read_sessions(self) -> sessionmaker[Session]:
+        """Sessions for requests that only read: on SQLite they never wait for a writer."""
+        return session_factory(self.engine, read_only=True)
+
+    @cached_property
     def platform(self) -> Platform:
         if self.settings.platform == "sql":
             from lawline.platform.sql import SqlPlatform

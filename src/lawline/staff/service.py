@@ -20,7 +20,7 @@ from lawline.core.errors import Conflict, InvalidInput, NotFound, TooManyRequest
 from lawline.core.ids import new_id
 from lawline.core.pii import find_personal_data
 from lawline.staff.models import StaffMember, StaffToken
-from lawline.staff.permissions import Action, Role, require
+from lawline.staff.permissions import Action, Role, allowed, require
 
 TOKEN_LIFETIME = timedelta(hours=8)
 FAILURES_BEFORE_LOCK = 5
@@ -29,7 +29,7 @@ LONGEST_LOCK = timedelta(days=1)
 _USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
 _hasher = PasswordHasher()
 
-__all__ = ["Action", "Role", "Staff", "require"]
+__all__ = ["Action", "Role", "Staff", "allowed", "require"]
 
 
 @dataclass(frozen=True)
