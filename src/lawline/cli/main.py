@@ -247,7 +247,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
-    """Run the API (and the report bot's webhook when LAWLINE_REPORT_BOT_TOKEN is set)."""
+    """Run the API and pages (and each bot's webhook when its LAWLINE_*_BOT_TOKEN is set)."""
     import uvicorn
 
     from lawline.api.app import create_app
