@@ -1,6 +1,6 @@
 """CLI commands of the legal side: the request queue, package verification and the retention
-sweep; `register` also adds the registries (`cli.registry`). Registered on the main `lawline`
-app."""
+sweep; `register` also adds the authority registry (`cli.registry`). Registered on the main
+`lawline` app."""
 
 from __future__ import annotations
 
@@ -12,17 +12,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lawline.cli.registry import authority_app, staff_app
-from lawline.cli.support import open_runtime, read_text_file
+from lawline.cli.registry import authority_app
+from lawline.cli.support import logged_in, open_runtime, read_text_file
 from lawline.core.db import transaction
+from lawline.staff.permissions import Action
 
 console = Console()
 requests_app = typer.Typer(
     help="The legal request queue: review, approve, reject, ask.", no_args_is_help=True
 )
 package_app = typer.Typer(help="Disclosure packages.", no_args_is_help=True)
-
-AsUser = Annotated[str, typer.Option("--as", help="Your staff username (recorded as the actor).")]
 
 
 # ---- requests -----------------------------------------------------------------------------
@@ -36,6 +35,7 @@ def requests_list() -> None:
         "id", "type", "status", "authority", "offense", "deadline", "approvals", "warnings"
     )
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.LEGAL_QUEUE_READ)
         for item in queue(session, runtime.legal):
             r = item.request
             deadline = f"{r.deadline_at:%Y-%m-%d %H:%M}" if r.deadline_at else "-"
@@ -59,6 +59,7 @@ def requests_show(request_id: str) -> None:
 
     runtime = open_runtime()
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.LEGAL_REQUEST_READ)
         r = get_request(session, request_id)
         console.print(
             f"{r.id} {r.request_type} [{r.status}] regime {r.regime}"
@@ -85,20 +86,19 @@ def requests_show(request_id: str) -> None:
 @requests_app.command("approve")
 def requests_approve(
     request_id: str,
-    actor: AsUser,
     acknowledge_warnings: Annotated[bool, typer.Option(help="Acknowledge the warnings.")] = False,
 ) -> None:
     """Approve; the second distinct approver's approval builds and seals the package."""
     from lawline.legal.review import approve
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.LEGAL_REQUEST_APPROVE)
         request = approve(
             session,
             runtime.legal,
             request_id,
-            staff=get_staff(session, actor),
+            staff=staff,
             acknowledge_warnings=acknowledge_warnings,
         )
         status = request.status
@@ -108,21 +108,20 @@ def requests_approve(
 @requests_app.command("reject")
 def requests_reject(
     request_id: str,
-    actor: AsUser,
     reason: Annotated[str, typer.Option(help="The reason given to the authority.")],
     ground: Annotated[str | None, typer.Option(help="Refusal ground (binding orders).")] = None,
 ) -> None:
     """Reject with a reason (and, for a binding order, a ground its regime lists)."""
     from lawline.legal.review import reject
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.LEGAL_REQUEST_REJECT)
         reject(
             session,
             runtime.legal,
             request_id,
-            staff=get_staff(session, actor),
+            staff=staff,
             reason=reason,
             ground=ground,
         )
@@ -132,40 +131,36 @@ def requests_reject(
 @requests_app.command("ask")
 def requests_ask(
     request_id: str,
-    actor: AsUser,
     question: Annotated[str, typer.Option(help="What the authority must clarify.")],
 ) -> None:
     """Ask the authority for information; the deadline pauses until it answers."""
     from lawline.legal.review import ask_for_information
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
-        ask_for_information(
-            session, runtime.legal, request_id, staff=get_staff(session, actor), question=question
-        )
+        staff = logged_in(session, runtime, Action.LEGAL_REQUEST_ASK)
+        ask_for_information(session, runtime.legal, request_id, staff=staff, question=question)
     console.print(f"{request_id}: needs_info")
 
 
 @requests_app.command("callback")
 def requests_callback(
     request_id: str,
-    actor: AsUser,
     contact_id: Annotated[int, typer.Option(help="Registry contact called.")],
     confirmed: Annotated[bool, typer.Option(help="Did the contact confirm the request?")],
     note: Annotated[str, typer.Option(help="Note of the call.")] = "",
 ) -> None:
     """Record the call-back an emergency request needs before approval."""
     from lawline.legal.review import record_callback
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.LEGAL_CALLBACK_RECORD)
         record_callback(
             session,
             runtime.legal,
             request_id,
-            staff=get_staff(session, actor),
+            staff=staff,
             contact_id=contact_id,
             confirmed=confirmed,
             note=note,
@@ -180,6 +175,7 @@ def requests_notifications() -> None:
 
     runtime = open_runtime()
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.LEGAL_NOTIFICATIONS_READ)
         for n in notifications_due(session, runtime.legal):
             console.print(
                 f"account {n.account_id}: request {n.request_id}, due {n.due_at:%Y-%m-%d}"
@@ -226,7 +222,6 @@ def sweep() -> None:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(authority_app, name="authority")
-    app.add_typer(staff_app, name="staff")
     app.add_typer(requests_app, name="requests")
     app.add_typer(package_app, name="package")
     app.command("sweep")(sweep)

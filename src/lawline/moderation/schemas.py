@@ -19,7 +19,6 @@ class ReportIn(BaseModel):
         description=", ".join(CATEGORIES),
     )
     text: str = Field(default="", description="optional, at most 2000 characters")
-    reporter_id: str = Field(max_length=128, description="a pseudonymous id of the reporter")
 
 
 class ReportOut(BaseModel):
