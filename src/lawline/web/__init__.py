@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from lawline.web import legal, public, staff_auth
+from lawline.web import legal, moderation, public, staff_auth
 from lawline.web.render import install_page_errors
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -23,4 +23,5 @@ def mount(app: FastAPI) -> None:
     app.include_router(public.router)
     app.include_router(staff_auth.router)
     app.include_router(legal.router)
+    app.include_router(moderation.router)
     install_page_errors(app)
