@@ -8,6 +8,7 @@ from typing import Any
 import pyotp
 from sqlalchemy.orm import Session
 
+from lawline.legal import review
 from lawline.legal.intake import submit_request
 from lawline.legal.schemas import RequestIn
 from lawline.moderation.appeals import file_appeal
@@ -101,6 +102,14 @@ def seed(session: Session, runtime: Runtime) -> World:
             "instrument.reference": "23-MJ-100",
         },
     )
+    for approver in ("anna", "bert"):  # the US request is disclosed: its package waits
+        review.approve(
+            session,
+            runtime.legal,
+            world.requests["us"],
+            staff=get_staff(session, approver),
+            acknowledge_warnings=True,
+        )
     seed_moderation(session, runtime, world)
     return world
 
