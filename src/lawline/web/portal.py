@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.authorities import portal
 from lawline.authorities.models import Authority
-from lawline.core.errors import LawlineError, NotFound, Unauthorized
+from lawline.core.errors import LawlineError, Unauthorized
 from lawline.disclosure.package import package_for
-from lawline.legal import review
-from lawline.legal.models import InfoExchange, LegalRequest
+from lawline.legal import queries, review
+from lawline.legal.models import LegalRequest
 from lawline.runtime import Runtime
 from lawline.web.render import CSRF_COOKIE, page, set_cookie, time_left
 from lawline.web.sessions import Csrf, LoginRequired, Viewer
@@ -112,21 +112,13 @@ def requests(
     request: Request, authority: AuthorityViewer, session: SessionDep, runtime: RuntimeDep
 ) -> HTMLResponse:
     now = runtime.clock.now()
-    own = (
-        session.query(LegalRequest)
-        .filter(LegalRequest.authority_id == authority.id)
-        .order_by(LegalRequest.received_at.desc())
-        .all()
-    )
+    own = queries.requests_of(session, authority.id)
     rows = [{"r": r, "left": time_left(r.deadline_at, now)} for r in own]
     return page(request, "portal/requests.html", {"authority": authority, "rows": rows})
 
 
 def _own(session: SessionDep, authority: Authority, request_id: str) -> LegalRequest:
-    found = session.get(LegalRequest, request_id)
-    if found is None or found.authority_id != authority.id:
-        raise NotFound(f"no request {request_id}", code="request_not_found")
-    return found
+    return queries.own_request(session, request_id, authority.id)
 
 
 def _request_page(
@@ -139,16 +131,11 @@ def _request_page(
     **extra: object,
 ) -> HTMLResponse:
     own = _own(session, authority, request_id)
-    questions = (
-        session.query(InfoExchange)
-        .filter_by(request_id=own.id)
-        .order_by(InfoExchange.asked_at)
-        .all()
-    )
+    questions = queries.questions_of(session, own.id)
     package = package_for(session, own.id)
     context = {
         "r": own,
-        "targets": review.targets_of(session, own.id),
+        "targets": queries.targets_of(session, own.id),
         "questions": questions,
         "package": package,
         "left": time_left(own.deadline_at, runtime.clock.now()),
