@@ -11,7 +11,7 @@ from lawline.core.clock import Clock
 from lawline.core.errors import InvalidInput, NotFound
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.models import Case, CaseNote
-from lawline.staff.service import Role, Staff
+from lawline.staff.service import Action, Staff
 
 NOTE_MAX = 4000
 
@@ -27,9 +27,9 @@ def assign(
     session: Session, case_id: int, *, staff: Staff, moderator: Staff | None, clock: Clock
 ) -> Case:
     """Give a case to a moderator (or take it back to the pool with None)."""
-    staff.require(Role.MODERATOR)
+    staff.require(Action.MODERATION_DECIDE)
     if moderator is not None:
-        moderator.require(Role.MODERATOR)
+        moderator.require(Action.MODERATION_DECIDE)  # only someone who may decide it
     case = _case(session, case_id, lock=True)
     case.assigned_to = moderator.actor if moderator else None
     audit.append(
@@ -44,7 +44,7 @@ def assign(
 
 
 def add_note(session: Session, case_id: int, *, staff: Staff, text: str, clock: Clock) -> CaseNote:
-    staff.require(Role.MODERATOR)
+    staff.require(Action.MODERATION_DECIDE)
     text = text.strip()
     if not text:
         raise InvalidInput("the note is empty", code="note_missing")
