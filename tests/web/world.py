@@ -13,7 +13,8 @@ from lawline.legal.intake import submit_request
 from lawline.legal.schemas import RequestIn
 from lawline.moderation.appeals import file_appeal
 from lawline.moderation.decisions import decide
-from lawline.moderation.reports import register_trusted_flagger, submit_report
+from lawline.moderation.flaggers import register_trusted_flagger
+from lawline.moderation.reports import submit_report
 from lawline.moderation.triage import configured_model
 from lawline.runtime import Runtime
 from lawline.staff.models import StaffMember
@@ -141,14 +142,9 @@ def seed_moderation(session: Session, runtime: Runtime, world: World) -> None:
     assert scam is not None
     world.channels = {"drugs": drugs, "scam": scam}
     flagger = register_trusted_flagger(
-        session,
-        name="Safer Internet Hotline",
-        reporter_id="tf:hotline",
-        actor="staff:root",
-        clock=runtime.clock,
+        session, name="Safer Internet Hotline", actor="staff:root", clock=runtime.clock
     )
-    assert flagger.id
-    world.cases["drugs"] = _report(session, runtime, drugs, "drugs", "tf:hotline")
+    world.cases["drugs"] = _report(session, runtime, drugs, "drugs", flagger.reporter_id)
     _report(session, runtime, drugs, "drugs", "reporter:2")
     world.cases["scam"] = _report(session, runtime, scam, "scam", "reporter:3")
     decision = decide(
