@@ -42,6 +42,7 @@ def epoc(**overrides: object) -> dict:
             "instrument.issuing_body": "Parquet de Paris",
             "instrument.reference": "EPOC-FR-7",
             "epoc": {"enforcing_state": "NL"},
+            "ip_purpose": "identification",  # Art. 3(10): a prosecutor may issue (Art. 4(1))
             **overrides,
         }
     )

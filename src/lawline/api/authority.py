@@ -20,7 +20,14 @@ from lawline.core.errors import NotFound
 from lawline.legal import review
 from lawline.legal.intake import submit_request
 from lawline.legal.models import InfoExchange, LegalRequest
-from lawline.legal.schemas import AnswerIn, ExtensionIn, Reason, RequestIn, RequestOut
+from lawline.legal.schemas import (
+    AUTHORITY_VISIBLE_WARNINGS,
+    AnswerIn,
+    ExtensionIn,
+    Reason,
+    RequestIn,
+    RequestOut,
+)
 from lawline.runtime import Runtime
 
 router = APIRouter(prefix="/v1/authority", tags=["authority"])
@@ -82,6 +89,13 @@ def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> Re
         offense=request.offense,
         categories=request.categories,
         targets=[t.ref_display for t in review.targets_of(session, request.id)],
+        range_start=request.range_start,
+        range_end=request.range_end,
+        adjustments=[
+            Reason.model_validate(w)
+            for w in request.warnings
+            if w.get("code") in AUTHORITY_VISIBLE_WARNINGS
+        ],
         received_at=request.received_at,
         deadline_at=request.deadline_at,
         reasons=[Reason.model_validate(r) for r in request.reasons],

@@ -69,7 +69,6 @@ def _document(
         "instrument": {
             "kind": kind,
             "issuing_body": extra.pop("issuing_body", "Landelijk Parket, OM"),
-            "issuer_role": extra.pop("issuer_role", "prosecutor"),
             "reference": reference,
             "issued_on": str(today - timedelta(days=2)),
             "expires_on": str(extra.pop("expires_on", today + timedelta(days=90))),
@@ -147,6 +146,9 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             created = parties[party].client.submit(document)
         except ApiError as exc:
             reasons = ", ".join(sorted({r["code"] for r in exc.reasons})) or exc.code
+            grounds = sorted({r["ground"] for r in exc.reasons if r.get("ground")})
+            if grounds:
+                reasons += f" (ground: {', '.join(grounds)})"
             outcomes.append((label, party.upper(), "refused", reasons))
             return None
         with runtime.sessions() as session:
@@ -258,6 +260,20 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             epoc={"enforcing_state": "NL"},
         ),
     )
+    submit(
+        "EPOC for message content",
+        "fr",
+        _document(
+            "epoc",
+            "EPOC-FR-2026-90",
+            "drug_trafficking",
+            violators[-2],
+            today,
+            issuing_body="Parquet de Paris",
+            categories=["content.messages"],
+            epoc={"enforcing_state": "NL"},
+        ),
+    )
     end = today - timedelta(days=1)
     emergency = submit(
         "emergency",
@@ -294,17 +310,9 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
                 confirmed=True,
                 note="confirmed by the duty prosecutor",
             )
-        if epoc_warned:
-            review.reject(
-                session,
-                runtime.legal,
-                epoc_warned,
-                staff=get_staff(session, "lars"),
-                reason="We hold no data on this account for the period.",
-                ground="de_facto_impossibility",
-            )
     disclosed = 0
-    for request_id in [*accepted, *([emergency] if emergency else [])]:
+    binding_warned = [epoc_warned] if epoc_warned else []
+    for request_id in [*accepted, *binding_warned, *([emergency] if emergency else [])]:
         for approver in ("anouk", "bram"):
             with transaction(runtime.sessions) as session:
                 request = review.approve(
@@ -318,8 +326,10 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
     console.print(
         f"   two approvals each (anouk, bram): {disclosed} packages built, signed by the "
         "platform and encrypted to each authority; the emergency after a confirmed "
-        "call-back to the registry contact; the EPOC for a non-violator was shown to "
-        "reviewers with a warning and refused on a listed ground (de facto impossibility)"
+        "call-back to the registry contact; the EPOC for an account without a violation on "
+        "record was binding: the platform's own rule only warned the reviewers, who "
+        "acknowledged it and produced the data; the EPOC for message content was refused "
+        "on its listed ground (de facto impossibility: lawline holds no content)"
     )
     nl = parties["nl"]
     ciphertext = nl.client.fetch_package(accepted[0])

@@ -39,7 +39,8 @@ def submit_request(
         request=payload,
         regime=regime,
         rule=rule,
-        today=now.date(),
+        now=now,
+        policy=ctx.policy,
         targets=resolve_targets(ctx.platform, payload.targets, authority.country),
     )
     result = run_checks(check_ctx)
@@ -59,7 +60,7 @@ def submit_request(
         binding=check_ctx.binding,
         instrument_kind=payload.instrument.kind,
         issuing_body=payload.instrument.issuing_body,
-        issuer_role=payload.instrument.issuer_role,
+        issuer_role=authority.kind,  # the registry's role, never the request's
         validated_by=payload.instrument.validated_by,
         validator_role=payload.instrument.validator_role,
         instrument_reference=payload.instrument.reference,
@@ -71,7 +72,7 @@ def submit_request(
         offense=payload.offense,
         categories=list(dict.fromkeys(payload.categories)),
         range_start=payload.range.start if payload.range else None,
-        range_end=payload.range.end if payload.range else None,
+        range_end=result.range_end,
         gag_until=payload.gag_until,
         case_reference=payload.case_reference,
         emergency_reason=payload.emergency_reason,
@@ -80,6 +81,7 @@ def submit_request(
         if any(r.code == "preservation_not_found" for r in result.reasons)
         else payload.preservation_request_id,
         reasons=[r.model_dump() for r in result.reasons],
+        refusal_ground=next((r.ground for r in result.reasons if r.ground), None),
         warnings=[w.model_dump() for w in result.warnings],
         entered_by=entered_by,
         received_at=now,

@@ -24,7 +24,11 @@ class InstrumentIn(_In):
         "epoc_pr, mlat, emergency_declaration, preservation_letter",
     )
     issuing_body: str = Field(min_length=2, max_length=200)
-    issuer_role: IssuerRole
+    issuer_role: IssuerRole | None = Field(
+        default=None,
+        description="ignored: the issuer's role is the one in lawline's registry for the "
+        "signing authority; a different value here is refused (issuer_role_mismatch)",
+    )
     validated_by: str | None = Field(default=None, max_length=200)
     validator_role: IssuerRole | None = None
     reference: str = Field(min_length=1, max_length=200)
@@ -44,6 +48,13 @@ class EpocIn(_In):
 
     enforcing_state: str | None = Field(default=None, min_length=2, max_length=2)
     enforcing_state_notified: bool = False
+    offense_max_penalty_years: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="the maximum custodial sentence in the issuing state (Annex I section F), "
+        "used where lawline has no penalty table for that state",
+    )
 
 
 class RequestIn(_In):
@@ -53,6 +64,14 @@ class RequestIn(_In):
     targets: list[str] = Field(min_length=1, max_length=50)
     categories: list[str] = Field(min_length=1, max_length=10)
     range: RangeIn | None = None
+    ip_purpose: Literal["identification", "traffic"] = Field(
+        default="traffic",
+        description="traffic.ip requested for the sole purpose of identifying the user "
+        "(Reg. 2023/1543 Art. 3(10)) or as traffic data",
+    )
+    offense_committed_online: bool = Field(
+        default=False, description="the offence was committed through an electronic network"
+    )
     gag_until: date | None = None
     case_reference: str = Field(min_length=1, max_length=200)
     emergency_reason: str | None = Field(default=None, max_length=4000)
@@ -64,6 +83,9 @@ class Reason(BaseModel):
     code: str
     message: str
     target: int | None = None  # the target's position in the request, from 1
+    rule: str | None = None  # the policy rule (docs/policies.md)
+    basis: str | None = None  # `law` or `platform`
+    ground: str | None = None  # for a binding order: the listed ground it refuses on
 
 
 class RequestOut(BaseModel):
@@ -78,6 +100,13 @@ class RequestOut(BaseModel):
     offense: str
     categories: list[str]
     targets: list[str]
+    range_start: datetime | None = None
+    range_end: datetime | None = Field(
+        default=None, description="the end lawline uses: never after the time of receipt"
+    )
+    adjustments: list[Reason] = Field(
+        default_factory=list, description="changes lawline made to the request (range_clamped)"
+    )
     received_at: datetime
     deadline_at: datetime | None
     reasons: list[Reason]
@@ -86,6 +115,9 @@ class RequestOut(BaseModel):
     refusal_ground: str | None
     hold_until: datetime | None
     package_available: bool
+
+
+AUTHORITY_VISIBLE_WARNINGS = ("range_clamped",)
 
 
 class AnswerIn(_In):
