@@ -10,6 +10,7 @@ and alg="ed25519", made with the `http-message-signatures` library.
 
 from __future__ import annotations
 
+import builtins
 import json
 import secrets
 from pathlib import Path
@@ -123,6 +124,32 @@ class AuthorityClient:
             "POST",
             f"/v1/authority/requests/{request_id}/extension",
             {"confirm_production": confirm_production},
+        ).json()
+        return result
+
+    def notices(self, request_id: str) -> builtins.list[dict[str, Any]]:
+        """The Annex III notices the platform sent about a request."""
+        result: builtins.list[dict[str, Any]] = self.send(
+            "GET", f"/v1/authority/requests/{request_id}/notices"
+        ).json()
+        return result
+
+    def report_validation(
+        self,
+        request_id: str,
+        *,
+        granted: bool,
+        validated_by: str | None = None,
+        validator_role: str | None = None,
+    ) -> dict[str, Any]:
+        """Report the ex-post validation of an emergency order (Reg. 2023/1543 Art. 4(5))."""
+        payload = {
+            "granted": granted,
+            "validated_by": validated_by,
+            "validator_role": validator_role,
+        }
+        result: dict[str, Any] = self.send(
+            "POST", f"/v1/authority/requests/{request_id}/validation", payload
         ).json()
         return result
 

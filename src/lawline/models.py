@@ -7,6 +7,7 @@ from lawline.disclosure.models import DisclosurePackage, PreservationHold
 from lawline.legal.models import (
     Callback,
     InfoExchange,
+    IssuerNotice,
     LegalRequest,
     RequestTarget,
     Review,
@@ -39,6 +40,7 @@ __all__ = [
     "Decision",
     "DisclosurePackage",
     "InfoExchange",
+    "IssuerNotice",
     "LegalRequest",
     "PreservationHold",
     "Report",

@@ -90,6 +90,59 @@ def answer(request_id: str, text: str, url: Url, key_id: KeyId, key_file: KeyFil
 
 
 @app.command()
+def notices(request_id: str, url: Url, key_id: KeyId, key_file: KeyFile) -> None:
+    """Read the platform's notices on a request: why it is not executed in full or in time
+    (the Annex III form of Regulation (EU) 2023/1543)."""
+    found = _client(url, key_id, key_file).notices(request_id)
+    if not found:
+        console.print(f"no notice on {request_id}")
+        return
+    for notice in found:
+        form = notice["form"]
+        reason = form["D_reason"]
+        console.print(
+            f"[bold]notice {notice['id']}[/] {notice['issued_at']}: {reason['kind']} "
+            f"({reason['article']})",
+            highlight=False,
+        )
+        console.print(f"  {reason['box']}", highlight=False, soft_wrap=True)
+        console.print(f"  explanation: {reason['explanation']}", highlight=False, soft_wrap=True)
+        issuing = form["A_issuing_authority"]
+        console.print(
+            f"  order {issuing['order_reference']} of {issuing['issued_on']} "
+            f"({issuing['name']}, {issuing['state']}); case {issuing['case_reference']}; "
+            f"data delivered: {form['G_data_delivered']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if form.get("E_clarification_requested"):
+            console.print(f"  please clarify: {form['E_clarification_requested']}")
+
+
+@app.command()
+def validation(
+    request_id: str,
+    url: Url,
+    key_id: KeyId,
+    key_file: KeyFile,
+    granted: Annotated[bool, typer.Option("--granted/--refused", help="The outcome.")],
+    validated_by: Annotated[
+        str | None, typer.Option(help="The validating judicial authority.")
+    ] = None,
+    validator_role: Annotated[
+        str | None, typer.Option(help="judge, court, investigating_judge or prosecutor.")
+    ] = None,
+) -> None:
+    """Report the ex-post validation of an emergency order (Reg. 2023/1543 Art. 4(5)); a
+    refusal withdraws it and the platform deletes the data it holds for it."""
+    _print(
+        _client(url, key_id, key_file).report_validation(
+            request_id, granted=granted, validated_by=validated_by, validator_role=validator_role
+        )
+    )
+
+
+@app.command()
 def extend(
     request_id: str,
     url: Url,

@@ -181,6 +181,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             today,
             issuing_body="Parquet de Paris",
             epoc={"enforcing_state": "NL"},
+            ip_purpose="identification",
         ),
     )
     be_id = submit(
@@ -258,6 +259,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             today,
             issuing_body="Parquet de Paris",
             epoc={"enforcing_state": "NL"},
+            ip_purpose="identification",
         ),
     )
     submit(

@@ -20,6 +20,7 @@ from lawline.legal.check_context import (
 )
 from lawline.legal.checks_order import (
     document_present,
+    enforcing_notification,
     instrument_accepted,
     instrument_dates,
     issuer_competent,
@@ -65,6 +66,7 @@ CHECKS: tuple[Check, ...] = (
     issuer_competent,
     instrument_dates,
     document_present,
+    enforcing_notification,
     offense_is_tos_violation,
     offense_gravity,
     categories_allowed,

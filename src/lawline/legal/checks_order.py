@@ -192,3 +192,26 @@ def offense_gravity(ctx: CheckContext) -> list[Reason]:
 
 def _meets(minimum: int, listed: list[str], offense: str, years: int | None) -> bool:
     return minimum == 0 or offense in listed or (years is not None and years >= minimum)
+
+
+def enforcing_notification(ctx: CheckContext) -> list[Reason]:
+    """Art. 8(1)-(2): an EPOC for traffic data says whether the enforcing state is notified."""
+    if not ctx.binding or ctx.request.instrument.kind != "epoc":
+        return []
+    if "traffic" not in ctx.data_classes():
+        return []
+    epoc = ctx.request.epoc
+    if (
+        epoc is not None
+        and epoc.enforcing_state
+        and (epoc.enforcing_state_notified or epoc.notification_exception)
+    ):
+        return []
+    return [
+        _reason(
+            "enforcing_notification_missing",
+            "an EPOC for traffic data names the enforcing state and says it was notified "
+            "(Art. 8(1)) or why not (Art. 8(2))",
+            "document",
+        )
+    ]

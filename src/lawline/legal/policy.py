@@ -190,6 +190,10 @@ class Regime(_Strict):
         default_factory=list,
         description="procedures that are not refusals (e.g. a reasoned objection)",
     )
+    enforcing_grounds: list[Ground] = Field(
+        default_factory=list,
+        description="grounds on which a notified enforcing authority may refuse (stops delivery)",
+    )
     offenses: dict[str, Penalty] = Field(
         default_factory=dict, description="offence id -> maximum penalty under this law"
     )

@@ -34,7 +34,7 @@ def render(policy: Policy) -> str:
                 )
                 if competence.emergency_without_validation:
                     validated += f"; emergency: validation within {competence.validation_hours} h"
-                gravity = rule.gravity.get(data_class)  # type: ignore[call-overload]
+                gravity = rule.gravity.get(data_class)
                 threshold = "-"
                 if gravity is not None:
                     threshold = f"{gravity.min_years} years"
@@ -67,6 +67,9 @@ def render(policy: Policy) -> str:
         if regime.objections:
             out += ["", "Not refusals (procedures):"]
             out += [f"- `{g.code}`: {g.text} ({_cell(g.source)})" for g in regime.objections]
+        if regime.enforcing_grounds:
+            out += ["", "Grounds a notified enforcing authority may raise (they stop delivery):"]
+            out += [f"- `{g.code}`: {g.text} ({_cell(g.source)})" for g in regime.enforcing_grounds]
         if regime.offenses:
             out += ["", "Maximum penalties under this law (offence gravity):"]
             out += [
