@@ -172,3 +172,21 @@ def open_package(
 
     unpack(decrypt_with(identity, ciphertext), directory)
     return verify_package_dir(directory, Ed25519PublicKey.from_public_bytes(platform_public_key))
+
+
+def notice_lines(notice: dict[str, Any]) -> list[str]:
+    """An Annex III notice as `lawline-authority notices` prints it."""
+    form = notice["form"]
+    reason = form["D_reason"]
+    issuing = form["A_issuing_authority"]
+    lines = [
+        f"notice {notice['id']} {notice['issued_at']}: {reason['kind']} ({reason['article']})",
+        f"  {reason['box']}",
+        f"  explanation: {reason['explanation']}",
+        f"  order {issuing['order_reference']} of {issuing['issued_on']} ({issuing['name']}, "
+        f"{issuing['state']}); case {issuing['case_reference']}; data delivered: "
+        f"{form['G_data_delivered']}",
+    ]
+    if form.get("E_clarification_requested"):
+        lines.append(f"  please clarify: {form['E_clarification_requested']}")
+    return lines

@@ -126,7 +126,11 @@ def test_a_us_subpoena_reaches_ip_login_events(legal_api: LegalApi) -> None:
 def test_an_epoc_for_traffic_data_needs_a_judge(legal_api: LegalApi) -> None:
     """Reg. 2023/1543 Art. 4(2): traffic data other than for identification is ordered or
     validated by a judge; Art. 5(4): offences of three years or listed ones."""
-    traffic = epoc(ip_purpose="traffic", categories=["traffic.ip"])
+    traffic = epoc(
+        ip_purpose="traffic",
+        categories=["traffic.ip"],
+        epoc={"enforcing_state": "NL", "enforcing_state_notified": True},
+    )
     reasons = refused(legal_api, traffic, "fr")
     assert [(r["code"], r["ground"]) for r in reasons] == [
         ("issuer_not_competent", "manifest_error")

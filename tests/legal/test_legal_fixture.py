@@ -85,6 +85,16 @@ GRAVITY = {
     ("be", "search_warrant", "traffic"): (1, set(), False),  # CIC 88bis §1
 }
 
+# A notified enforcing authority's grounds for refusal (Reg. 2023/1543 Art. 12(1)(a)-(d)).
+ENFORCING_GROUNDS = {
+    "eu-e-evidence": {
+        "immunities_or_press_freedom",
+        "fundamental_rights",
+        "ne_bis_in_idem",
+        "double_criminality",
+    }
+}
+
 # The refusal grounds of a binding regime, and the procedures that are not refusals.
 GROUNDS = {
     "eu-e-evidence": (
@@ -158,6 +168,7 @@ def test_binding_orders_list_only_the_regulations_grounds(policy) -> None:  # ty
         refusals, objections = GROUNDS[regime.id]
         assert {g.code for g in regime.refusal_grounds} == refusals
         assert {g.code for g in regime.objections} == objections
+        assert {g.code for g in regime.enforcing_grounds} == ENFORCING_GROUNDS[regime.id]
     assert {r.id for r in policy.regimes.values() if any(i.binding for i in r.instruments)} == set(
         GROUNDS
     )
@@ -199,3 +210,26 @@ def test_the_policy_document_lists_every_rule_as_the_files_do(policy) -> None:  
 
     text = (Path(__file__).parents[2] / "docs" / "policies.md").read_text()
     assert text[text.index(BEGIN) : text.index(END) + len(END)] == render(policy)
+
+
+def test_a_statement_without_facts_cites_dsa_article_17_3_b() -> None:
+    """DSA Art. 17(3)(b) is the facts and circumstances relied on; (c) is automated means."""
+    from lawline.core.errors import InvalidInput
+    from lawline.moderation.decisions import decide
+    from lawline.staff.service import Staff
+
+    moderator = Staff(id="s1", username="mod", roles=frozenset({"moderator"}))
+    with pytest.raises(InvalidInput) as caught:
+        decide(
+            None,  # type: ignore[arg-type]  # refused before any read
+            None,  # type: ignore[arg-type]
+            1,
+            staff=moderator,
+            action="delist",
+            category="drugs",
+            facts="short",
+            settings=None,  # type: ignore[arg-type]
+            clock=None,  # type: ignore[arg-type]
+        )
+    assert caught.value.code == "facts_missing"
+    assert "Art. 17(3)(b)" in caught.value.message

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.core.errors import Unauthorized
-from lawline.legal import notices, review
+from lawline.legal import notices, queries, review
 from lawline.legal.enforcing import record_enforcing_answer
 from lawline.legal.schemas import EnforcingAnswerIn, NoticeIn, NoticeOut, Reason, RequestOut
 from lawline.staff.service import Role, Staff, log_in, staff_for_token
@@ -107,19 +107,19 @@ def legal_queue(staff: StaffDep, session: SessionDep, runtime: RuntimeDep) -> li
             approvals=i.approvals,
             warnings=[Reason.model_validate(w) for w in i.request.warnings],
         )
-        for i in review.queue(session, runtime.legal)
+        for i in queries.queue(session, runtime.legal)
     ]
 
 
 def _staff_view(session: SessionDep, runtime: RuntimeDep, request_id: str) -> StaffRequestOut:
-    request = review.get_request(session, request_id)
+    request = queries.get_request(session, request_id)
     base = request_out(session, request, runtime)
     return StaffRequestOut(
         **base.model_dump(),
         warnings=[Reason.model_validate(w) for w in request.warnings],
-        approvals=sorted(review.approvers(session, request)),
+        approvals=sorted(queries.approvers(session, request)),
         entered_by=request.entered_by,
-        callback_confirmed=review.callback_confirmed(session, request.id),
+        callback_confirmed=queries.callback_confirmed(session, request.id),
     )
 
 
@@ -198,7 +198,7 @@ def send_notice(
     staff.require(Role.LEGAL_REVIEWER, Role.APPROVER)
     notice = notices.issue_notice(
         session,
-        review.get_request(session, request_id),
+        queries.get_request(session, request_id),
         kind=payload.kind,
         explanation=payload.explanation,
         clarification=payload.clarification,

@@ -14,7 +14,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from lawline.client import ApiError, AuthorityClient, load_private_key, open_package
+from lawline.client import (
+    ApiError,
+    AuthorityClient,
+    load_private_key,
+    notice_lines,
+    open_package,
+)
 from lawline.disclosure.crypto import read_identity_file
 
 app = typer.Typer(
@@ -98,25 +104,8 @@ def notices(request_id: str, url: Url, key_id: KeyId, key_file: KeyFile) -> None
         console.print(f"no notice on {request_id}")
         return
     for notice in found:
-        form = notice["form"]
-        reason = form["D_reason"]
-        console.print(
-            f"[bold]notice {notice['id']}[/] {notice['issued_at']}: {reason['kind']} "
-            f"({reason['article']})",
-            highlight=False,
-        )
-        console.print(f"  {reason['box']}", highlight=False, soft_wrap=True)
-        console.print(f"  explanation: {reason['explanation']}", highlight=False, soft_wrap=True)
-        issuing = form["A_issuing_authority"]
-        console.print(
-            f"  order {issuing['order_reference']} of {issuing['issued_on']} "
-            f"({issuing['name']}, {issuing['state']}); case {issuing['case_reference']}; "
-            f"data delivered: {form['G_data_delivered']}",
-            highlight=False,
-            soft_wrap=True,
-        )
-        if form.get("E_clarification_requested"):
-            console.print(f"  please clarify: {form['E_clarification_requested']}")
+        for line in notice_lines(notice):
+            console.print(line, highlight=False, soft_wrap=True)
 
 
 @app.command()

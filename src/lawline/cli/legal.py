@@ -237,7 +237,7 @@ def staff_add(
 @requests_app.command("list")
 def requests_list() -> None:
     """The open queue, soonest deadline first; overdue ones are marked."""
-    from lawline.legal.review import queue
+    from lawline.legal.queries import queue
 
     runtime = open_runtime()
     table = Table(
@@ -260,10 +260,32 @@ def requests_list() -> None:
     console.print(table)
 
 
+@requests_app.command("validations")
+def requests_validations() -> None:
+    """Emergency orders issued before validation (Reg. 2023/1543 Art. 4(5)): when their
+    validation is due; OVERDUE once the 48 hours ran out (the sweep marks and audits it)."""
+    from lawline.legal.validation import awaiting_validation
+
+    runtime = open_runtime()
+    now = runtime.clock.now()
+    table = Table("id", "status", "validation due", "state")
+    with runtime.sessions() as session:
+        for r in awaiting_validation(session):
+            due = r.validation_due_at
+            late = r.validation_state == "overdue" or (due is not None and due <= now)
+            table.add_row(
+                r.id,
+                r.status,
+                f"{due:%Y-%m-%d %H:%M}" if due else "-",
+                "OVERDUE" if late else "pending",
+            )
+    console.print(table)
+
+
 @requests_app.command("show")
 def requests_show(request_id: str) -> None:
     """Show a request with its targets, checks, warnings and reviews (no personal data)."""
-    from lawline.legal.review import approvers, get_request, targets_of
+    from lawline.legal.queries import approvers, get_request, targets_of
 
     runtime = open_runtime()
     with runtime.sessions() as session:
@@ -384,7 +406,7 @@ def requests_callback(
 @requests_app.command("notifications")
 def requests_notifications() -> None:
     """Affected users who may now be told of a disclosure (their non-disclosure date passed)."""
-    from lawline.legal.review import notifications_due
+    from lawline.legal.queries import notifications_due
 
     runtime = open_runtime()
     with runtime.sessions() as session:
@@ -424,7 +446,7 @@ def package_verify(
 
 def sweep() -> None:
     """Expire preservation holds past their period; delete packages past retention."""
-    from lawline.legal.review import sweep as run_sweep
+    from lawline.legal.retention import sweep as run_sweep
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:

@@ -174,6 +174,13 @@ def chapter_audit_log(ctx: DemoContext) -> None:
 
 def _chapters() -> list[Callable[[DemoContext], None]]:
     from lawline.demo.legal import chapter_legal_requests
+    from lawline.demo.legal_epoc import chapter_epoc_procedures
     from lawline.demo.moderation import chapter_moderation
 
-    return [chapter_audited_read, chapter_moderation, chapter_legal_requests, chapter_audit_log]
+    return [
+        chapter_audited_read,
+        chapter_moderation,
+        chapter_legal_requests,
+        chapter_epoc_procedures,
+        chapter_audit_log,
+    ]

@@ -22,7 +22,7 @@ from lawline.authorities.service import register_authority as register
 from lawline.client import ApiError, AuthorityClient, open_package
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
-from lawline.legal import review
+from lawline.legal import queries, review
 from lawline.staff.service import create_staff, get_staff
 
 PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo staff only
@@ -152,7 +152,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             outcomes.append((label, party.upper(), "refused", reasons))
             return None
         with runtime.sessions() as session:
-            warnings = review.get_request(session, created["id"]).warnings
+            warnings = queries.get_request(session, created["id"]).warnings
         note = created["regime"] + (" (binding)" if created["binding"] else "")
         if warnings:
             note += "; warning to reviewers: " + ", ".join(sorted({w["code"] for w in warnings}))
@@ -262,20 +262,6 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             ip_purpose="identification",
         ),
     )
-    submit(
-        "EPOC for message content",
-        "fr",
-        _document(
-            "epoc",
-            "EPOC-FR-2026-90",
-            "drug_trafficking",
-            violators[-2],
-            today,
-            issuing_body="Parquet de Paris",
-            categories=["content.messages"],
-            epoc={"enforcing_state": "NL"},
-        ),
-    )
     end = today - timedelta(days=1)
     emergency = submit(
         "emergency",
@@ -330,8 +316,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
         "platform and encrypted to each authority; the emergency after a confirmed "
         "call-back to the registry contact; the EPOC for an account without a violation on "
         "record was binding: the platform's own rule only warned the reviewers, who "
-        "acknowledged it and produced the data; the EPOC for message content was refused "
-        "on its listed ground (de facto impossibility: lawline holds no content)"
+        "acknowledged it and produced the data"
     )
     nl = parties["nl"]
     ciphertext = nl.client.fetch_package(accepted[0])

@@ -1,7 +1,8 @@
 """Reads for the legal pages: filtered and paged lists, holds, and what a request page shows.
 
 Nothing here changes state. Filters are plain values so the pages, the API and the CLI could
-share them; the rules of the workflow stay in `review` and `workflow`.
+share them; the rules of the workflow stay in `review` and `workflow`, the reads every front
+end shares in `queries`.
 """
 
 from __future__ import annotations

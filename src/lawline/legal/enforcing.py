@@ -33,10 +33,11 @@ def delivery_held(request: LegalRequest, now: datetime) -> bool:
     return request.release_at is not None and now < request.release_at
 
 
-def objection_window_end(request: LegalRequest) -> datetime | None:
-    if not request.enforcing_notified or request.request_type != "emergency":
-        return None
-    return request.received_at + timedelta(hours=EMERGENCY_OBJECTION_HOURS)
+def objection_window_end(request: LegalRequest) -> datetime:
+    """When the enforcing authority's time to raise a ground ends: ten days from receipt
+    (Art. 10(2)), 96 hours in an emergency (Art. 10(4))."""
+    hours = EMERGENCY_OBJECTION_HOURS if request.request_type == "emergency" else 240
+    return request.received_at + timedelta(hours=hours)
 
 
 def record_enforcing_answer(
@@ -64,6 +65,11 @@ def record_enforcing_answer(
         request.enforcing_answer = "confirmed"
         request.release_at = now  # Art. 10(2): as soon as possible upon the confirmation
     else:
+        if now > objection_window_end(request):
+            raise Conflict(
+                "the enforcing authority's time to raise a ground has ended (Art. 10(2), 10(4))",
+                code="objection_window_closed",
+            )
         regime = ctx.policy.regimes[request.regime]
         grounds = {g.code for g in regime.enforcing_grounds}
         if ground not in grounds:

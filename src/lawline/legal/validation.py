@@ -130,3 +130,14 @@ def mark_overdue_validations(session: Session, ctx: LegalContext) -> int:
             clock=ctx.clock,
         )
     return len(overdue)
+
+
+def awaiting_validation(session: Session) -> list[LegalRequest]:
+    """Emergency orders whose ex-post validation is pending or overdue, soonest due first."""
+    return list(
+        session.execute(
+            select(LegalRequest)
+            .where(LegalRequest.validation_state.in_(("pending", "overdue")))
+            .order_by(LegalRequest.validation_due_at)
+        ).scalars()
+    )

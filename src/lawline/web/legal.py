@@ -17,8 +17,7 @@ from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.authorities.service import contacts_of, get_authority
 from lawline.core.errors import LawlineError, NotFound
 from lawline.disclosure.package import package_for
-from lawline.legal import browse, review
-from lawline.legal.models import InfoExchange
+from lawline.legal import browse, queries, review
 from lawline.platform.service import read_subscriber
 from lawline.runtime import Runtime
 from lawline.web.render import page, time_left
@@ -86,26 +85,21 @@ def queue(
 def request_context(
     session: Session, runtime: Runtime, request_id: str, **extra: Any
 ) -> dict[str, Any]:
-    request = review.get_request(session, request_id)
-    targets = review.targets_of(session, request.id)
+    request = queries.get_request(session, request_id)
+    targets = queries.targets_of(session, request.id)
     accounts = [t.account_id for t in targets if t.account_id]
     regime = runtime.legal.policy.regimes.get(request.regime)
     now = runtime.clock.now()
-    questions = (
-        session.query(InfoExchange)
-        .filter_by(request_id=request.id)
-        .order_by(InfoExchange.asked_at)
-        .all()
-    )
+    questions = queries.questions_of(session, request.id)
     package = package_for(session, request.id)
     return {
         "r": request,
         "authority": get_authority(session, request.authority_id),
         "targets": targets,
         "left": time_left(request.deadline_at, now),
-        "approvers": sorted(review.approvers(session, request)),
-        "missing": review.missing_violations(session, request),
-        "callback_confirmed": review.callback_confirmed(session, request.id),
+        "approvers": sorted(queries.approvers(session, request)),
+        "missing": queries.missing_violations(session, request),
+        "callback_confirmed": queries.callback_confirmed(session, request.id),
         "reviews": browse.reviews_of(session, request.id),
         "questions": questions,
         "callbacks": browse.callbacks_of(session, request.id),
@@ -135,7 +129,7 @@ def show(
 @router.get("/requests/{request_id}/document")
 def document(request_id: str, staff: LegalStaff, session: SessionDep) -> Response:
     """The order as the authority attached it, for the browser's own PDF viewer."""
-    pdf = review.get_request(session, request_id).document_pdf
+    pdf = queries.get_request(session, request_id).document_pdf
     if pdf is None:
         raise NotFound("this request has no attached document", code="document_not_attached")
     return Response(
@@ -267,7 +261,7 @@ def reveal(
 ) -> HTMLResponse:
     """Show one target's phone number to this reviewer, after writing the audited read."""
     target = next(
-        (t for t in review.targets_of(session, request_id) if t.position == position), None
+        (t for t in queries.targets_of(session, request_id) if t.position == position), None
     )
     if target is None or target.account_id is None:
         raise NotFound("no such resolved target on this request", code="target_not_found")

@@ -1,7 +1,7 @@
 """legal conformance: IP purpose, Art. 4(5) validation, Art. 8 notification, user information,
 Annex III notices
 
-Revision ID: 0010
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-23
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
