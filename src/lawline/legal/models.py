@@ -51,7 +51,7 @@ class LegalRequest(Base):
     hold_until: Mapped[datetime | None]
     extensions_used: Mapped[int] = mapped_column(Integer, default=0)
     production_confirmed: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
     # Reg. 2023/1543: how IP data is asked (Art. 3(10) identification, or traffic data)
     ip_purpose: Mapped[str | None] = mapped_column(String(20))
     # Art. 4(5): an emergency order issued before validation; validation due by then
