@@ -5,6 +5,7 @@ the person (Art. 13; 18 U.S.C. 2705(b))."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,6 +77,36 @@ def test_a_refused_binding_order_carries_an_annex_iii_notice(legal_api: LegalApi
     with pytest.raises(ApiError) as other:
         legal_api.client("nl").notices(request_id)
     assert other.value.code == "request_not_found"
+
+
+def test_the_authority_reads_a_notice_with_lawline_authority(
+    legal_api: LegalApi, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from lawline.cli import authority as cli
+
+    with pytest.raises(ApiError) as caught:
+        legal_api.client("fr").submit(epoc(categories=["content.messages"]))
+    request_id = caught.value.error["request_id"]
+    monkeypatch.setattr(cli, "_client", lambda *_: legal_api.client("fr"))
+    key = tmp_path / "key.pem"
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "notices",
+            request_id,
+            "--url",
+            "http://testserver",
+            "--key-id",
+            "k",
+            "--key-file",
+            str(key),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "de_facto_impossibility (Reg. 2023/1543 Art. 10(7))" in result.output
+    assert "order EPOC-FR-21" in result.output
 
 
 def test_staff_tell_the_issuer_of_a_press_freedom_concern(legal_api: LegalApi) -> None:

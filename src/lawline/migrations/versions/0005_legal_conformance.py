@@ -18,30 +18,27 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("legal_requests", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("ip_purpose", sa.String(length=20), nullable=True))
-        batch_op.add_column(
-            sa.Column("validation_due_at", sa.DateTime(timezone=True), nullable=True)
-        )
-        batch_op.add_column(sa.Column("validation_state", sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column("enforcing_state", sa.String(length=2), nullable=True))
-        batch_op.add_column(
-            sa.Column("enforcing_notified", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("release_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("enforcing_answer", sa.String(length=60), nullable=True))
-        batch_op.add_column(
-            sa.Column("enforcing_answered_at", sa.DateTime(timezone=True), nullable=True)
-        )
-        batch_op.add_column(
-            sa.Column("inform_user", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(
-            sa.Column("nondisclosure_reference", sa.String(length=200), nullable=True)
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_requests_validation_due_at"), ["validation_due_at"], unique=False
-        )
+    # plain ADD COLUMN, not a batch (table copy): SQLite views read legal_requests (0004)
+    columns = [
+        sa.Column("ip_purpose", sa.String(length=20), nullable=True),
+        sa.Column("validation_due_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("validation_state", sa.String(length=20), nullable=True),
+        sa.Column("enforcing_state", sa.String(length=2), nullable=True),
+        sa.Column("enforcing_notified", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("release_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("enforcing_answer", sa.String(length=60), nullable=True),
+        sa.Column("enforcing_answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("inform_user", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("nondisclosure_reference", sa.String(length=200), nullable=True),
+    ]
+    for column in columns:
+        op.add_column("legal_requests", column)
+    op.create_index(
+        op.f("ix_legal_requests_validation_due_at"),
+        "legal_requests",
+        ["validation_due_at"],
+        unique=False,
+    )
     op.create_table(
         "legal_issuer_notices",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -66,18 +63,17 @@ def downgrade() -> None:
     with op.batch_alter_table("legal_issuer_notices", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_legal_issuer_notices_request_id"))
     op.drop_table("legal_issuer_notices")
-    with op.batch_alter_table("legal_requests", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_requests_validation_due_at"))
-        for column in (
-            "nondisclosure_reference",
-            "inform_user",
-            "enforcing_answered_at",
-            "enforcing_answer",
-            "release_at",
-            "enforcing_notified",
-            "enforcing_state",
-            "validation_state",
-            "validation_due_at",
-            "ip_purpose",
-        ):
-            batch_op.drop_column(column)
+    op.drop_index(op.f("ix_legal_requests_validation_due_at"), table_name="legal_requests")
+    for column in (
+        "nondisclosure_reference",
+        "inform_user",
+        "enforcing_answered_at",
+        "enforcing_answer",
+        "release_at",
+        "enforcing_notified",
+        "enforcing_state",
+        "validation_state",
+        "validation_due_at",
+        "ip_purpose",
+    ):
+        op.drop_column("legal_requests", column)
