@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, Field
 
 from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.throttle import Throttle
 from lawline.core.errors import Unauthorized
 from lawline.legal import notices, queries, review
 from lawline.legal.enforcing import record_enforcing_answer
 from lawline.legal.schemas import EnforcingAnswerIn, NoticeIn, NoticeOut, Reason, RequestOut
-from lawline.staff.service import Role, Staff, log_in, staff_for_token
+from lawline.staff.service import (
+    Action,
+    LoginFailed,
+    Staff,
+    log_in,
+    log_out,
+    require,
+    staff_for_token,
+)
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
@@ -30,28 +39,68 @@ class TokenOut(BaseModel):
     token_type: str = "bearer"  # noqa: S105 - the scheme name, not a secret
 
 
+def _bearer(authorization: str | None) -> str:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthorized("log in and send `Authorization: Bearer <token>`", code="token_missing")
+    return authorization[7:].strip()
+
+
 def current_staff(
     session: SessionDep, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
 ) -> Staff:
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise Unauthorized("log in and send `Authorization: Bearer <token>`", code="token_missing")
-    return staff_for_token(session, authorization[7:].strip(), runtime.clock)
+    return staff_for_token(session, _bearer(authorization), runtime.clock)
 
 
 StaffDep = Annotated[Staff, Depends(current_staff)]
 
 
+def staff_may(action: Action) -> Any:
+    """A dependency: the logged-in staff member, refused (403) unless the matrix allows `action`.
+    Every staff endpoint declares its action this way."""
+
+    def dependency(staff: StaffDep) -> Staff:
+        require(staff, action)
+        return staff
+
+    return Depends(dependency)
+
+
+def _login_throttle(request: Request, runtime: RuntimeDep) -> Throttle:
+    throttle: Throttle | None = getattr(request.app.state, "login_throttle", None)
+    if throttle is None:
+        throttle = Throttle("login", runtime.settings.login_rate)
+        request.app.state.login_throttle = throttle
+    return throttle
+
+
 @router.post("/login")
-def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
-    token = log_in(
-        session,
-        username=payload.username,
-        password=payload.password,
-        totp=payload.totp,
-        clock=runtime.clock,
-    )
+def login(payload: LoginIn, request: Request, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
+    """Password and TOTP code for a bearer token. A code works once; five failures lock the
+    account with a growing back-off; calls are throttled per client."""
+    _login_throttle(request, runtime).hit(request)
+    try:
+        token = log_in(
+            session,
+            username=payload.username,
+            password=payload.password,
+            totp=payload.totp,
+            clock=runtime.clock,
+            lifetime=timedelta(minutes=runtime.settings.staff_session_minutes),
+        )
+    except LoginFailed:
+        session.commit()  # the failure counts towards the lock-out
+        raise
     session.commit()
     return TokenOut(token=token)
+
+
+@router.post("/logout", status_code=204)
+def logout(
+    session: SessionDep, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """End this bearer token's session."""
+    log_out(session, _bearer(authorization), runtime.clock)
+    session.commit()
 
 
 class QueueItemOut(BaseModel):
@@ -94,7 +143,11 @@ class CallbackIn(BaseModel):
 
 
 @router.get("/requests")
-def legal_queue(staff: StaffDep, session: SessionDep, runtime: RuntimeDep) -> list[QueueItemOut]:
+def legal_queue(
+    staff: Annotated[Staff, staff_may(Action.LEGAL_QUEUE_READ)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> list[QueueItemOut]:
     return [
         QueueItemOut(
             id=i.request.id,
@@ -125,14 +178,21 @@ def _staff_view(session: SessionDep, runtime: RuntimeDep, request_id: str) -> St
 
 @router.get("/requests/{request_id}")
 def show(
-    request_id: str, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_READ)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     return _staff_view(session, runtime, request_id)
 
 
 @router.post("/requests/{request_id}/approve")
 def approve(
-    request_id: str, payload: ApproveIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    payload: ApproveIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_APPROVE)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.approve(
         session,
@@ -148,7 +208,11 @@ def approve(
 
 @router.post("/requests/{request_id}/reject")
 def reject(
-    request_id: str, payload: RejectIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    payload: RejectIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_REJECT)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.reject(
         session,
@@ -164,7 +228,11 @@ def reject(
 
 @router.post("/requests/{request_id}/ask")
 def ask(
-    request_id: str, payload: AskIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    payload: AskIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_ASK)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.ask_for_information(
         session, runtime.legal, request_id, staff=staff, question=payload.question
@@ -175,7 +243,11 @@ def ask(
 
 @router.post("/requests/{request_id}/callback")
 def callback(
-    request_id: str, payload: CallbackIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    payload: CallbackIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_CALLBACK_RECORD)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.record_callback(
         session,
@@ -192,10 +264,13 @@ def callback(
 
 @router.post("/requests/{request_id}/notices")
 def send_notice(
-    request_id: str, payload: NoticeIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    payload: NoticeIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_NOTICE_SEND)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> NoticeOut:
     """Send the issuing authority an Annex III notice (Reg. 2023/1543 Art. 10(5)-(8))."""
-    staff.require(Role.LEGAL_REVIEWER, Role.APPROVER)
     notice = notices.issue_notice(
         session,
         queries.get_request(session, request_id),
@@ -214,7 +289,7 @@ def send_notice(
 def enforcing_answer(
     request_id: str,
     payload: EnforcingAnswerIn,
-    staff: StaffDep,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_ENFORCING_ANSWER)],
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> StaffRequestOut:

@@ -25,6 +25,7 @@ from lawline.staff.service import get_staff
 
 def _client(ctx: DemoContext, http: TestClient, name: str, country: str, kind: str) -> Any:
     keys = generate_authority_keys()
+    assert ctx.admin is not None
     with transaction(ctx.runtime.sessions) as session:
         authority, _ = register(
             session,
@@ -33,7 +34,7 @@ def _client(ctx: DemoContext, http: TestClient, name: str, country: str, kind: s
             kind=kind,
             signing_key=keys.public_pem,
             age_recipient=keys.age_recipient,
-            actor="staff:iris",
+            actor=ctx.admin.actor,
         )
         contact = add_contact(
             session,
@@ -41,7 +42,7 @@ def _client(ctx: DemoContext, http: TestClient, name: str, country: str, kind: s
             name="Duty desk",
             role="officer of the day",
             telephone="+31 88 169 1234",
-            actor="staff:iris",
+            actor=ctx.admin.actor,
         )
     private = serialization.load_pem_private_key(keys.private_pem.encode(), None)
     assert isinstance(private, Ed25519PrivateKey)

@@ -21,7 +21,8 @@ from lawline.legal.context import LegalContext
 from lawline.legal.models import LegalRequest
 from lawline.legal.validation import withdraw
 from lawline.legal.workflow import Status, lock_request, transition
-from lawline.staff.service import Role, Staff
+from lawline.staff.permissions import Action
+from lawline.staff.service import Staff
 
 EMERGENCY_OBJECTION_HOURS = 96  # Art. 10(4)
 
@@ -49,7 +50,7 @@ def record_enforcing_answer(
     confirmed: bool,
     ground: str | None = None,
 ) -> LegalRequest:
-    staff.require(Role.LEGAL_REVIEWER, Role.APPROVER)
+    staff.require(Action.LEGAL_ENFORCING_ANSWER)
     request = lock_request(session, request_id)
     if not request.enforcing_notified:
         raise Conflict("the enforcing state was not notified of this order", code="not_notified")

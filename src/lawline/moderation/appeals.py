@@ -16,7 +16,7 @@ from lawline.moderation.models import Appeal, Case, Decision
 from lawline.moderation.violations import void_violation
 from lawline.platform.protocol import Platform
 from lawline.search import service as search
-from lawline.staff.service import Role, Staff
+from lawline.staff.service import Action, Staff
 
 # DSA Art. 20(1): "for a period of at least six months": 184 days covers the longest six
 # calendar months (1 July to 1 January), so no owner gets less than the Regulation gives.
@@ -70,7 +70,7 @@ def decide_appeal(
     answer: str,
     clock: Clock,
 ) -> Appeal:
-    staff.require(Role.MODERATOR)
+    staff.require(Action.MODERATION_APPEAL_DECIDE)
     appeal = session.get(Appeal, appeal_id, with_for_update=True)
     if appeal is None:
         raise NotFound(f"no appeal {appeal_id}", code="appeal_not_found")

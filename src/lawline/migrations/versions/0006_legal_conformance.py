@@ -1,8 +1,8 @@
 """legal conformance: IP purpose, Art. 4(5) validation, Art. 8 notification, user information,
 Annex III notices
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-23
 """
 
@@ -11,15 +11,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     # plain ADD COLUMN, not a batch (table copy): SQLite views read legal_requests (0004)
-    columns = [
+    columns: list[sa.Column[object]] = [
         sa.Column("ip_purpose", sa.String(length=20), nullable=True),
         sa.Column("validation_due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("validation_state", sa.String(length=20), nullable=True),
