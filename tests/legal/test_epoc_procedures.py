@@ -59,8 +59,17 @@ def audit_types(api: LegalApi, request_id: str) -> list[str]:
 
 
 def approve_twice(api: LegalApi, request_id: str) -> dict:
-    staff(api, "anna", request_id, "approve", acknowledge_warnings=True)
-    return staff(api, "bert", request_id, "approve", acknowledge_warnings=True)
+    first = staff(api, "anna", request_id, "approve", acknowledge_warnings=True)
+    assert first["http"] == 200, first
+    second = staff(api, "bert", request_id, "approve", acknowledge_warnings=True)
+    assert second["http"] == 200, second
+    return second
+
+
+def advance(api: LegalApi, delta: timedelta) -> None:
+    """Move the clock; staff log in again (their short-lived tokens would have expired)."""
+    api.clock.advance(delta)
+    api.tokens.clear()
 
 
 def test_a_refused_binding_order_carries_an_annex_iii_notice(legal_api: LegalApi) -> None:
@@ -167,7 +176,7 @@ def test_an_emergency_epoc_goes_ahead_and_is_validated_within_48_hours(legal_api
         "+00:00", "Z"
     )
     assert approve_twice(legal_api, created["id"])["status"] == "disclosed"
-    legal_api.clock.advance(timedelta(hours=30))
+    advance(legal_api, timedelta(hours=30))
     validated = legal_api.client("nl-police").report_validation(
         created["id"],
         granted=True,
@@ -181,7 +190,7 @@ def test_an_emergency_epoc_goes_ahead_and_is_validated_within_48_hours(legal_api
 def test_a_refused_validation_withdraws_the_order_and_deletes_its_data(legal_api: LegalApi) -> None:
     created = _police_emergency(legal_api, "NL-SPOED-49")
     approve_twice(legal_api, created["id"])
-    legal_api.clock.advance(timedelta(hours=49))
+    advance(legal_api, timedelta(hours=49))
     with transaction(legal_api.runtime.sessions) as session:
         assert sweep(session, legal_api.runtime.legal)["validations_overdue"] == 1
     assert legal_api.client("nl-police").get(created["id"])["validation_state"] == "overdue"
@@ -237,7 +246,7 @@ def test_a_notified_traffic_epoc_is_delivered_after_ten_days_or_on_confirmation(
     with pytest.raises(ApiError) as held:
         legal_api.client("fr").fetch_package(created["id"])
     assert (held.value.status, held.value.code) == (409, "delivery_held")
-    legal_api.clock.advance(timedelta(days=10))
+    advance(legal_api, timedelta(days=10))
     assert legal_api.client("fr").fetch_package(created["id"])
 
     confirmed = _notified_traffic_epoc(legal_api, "EPOC-FR-31")
@@ -254,7 +263,7 @@ def test_an_enforcing_authoritys_ground_stops_the_delivery(legal_api: LegalApi) 
     assert unknown["error"]["code"] == "enforcing_ground_unknown"
     stopped = staff(legal_api, "carla", created["id"], "enforcing-answer", ground="ne_bis_in_idem")
     assert (stopped["status"], stopped["package_available"]) == ("withdrawn", False)
-    legal_api.clock.advance(timedelta(days=11))
+    advance(legal_api, timedelta(days=11))
     with pytest.raises(ApiError) as gone:
         legal_api.client("fr").fetch_package(created["id"])
     assert gone.value.code in ("package_deleted", "transition_not_allowed")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lawline.audit import service as audit
 from lawline.authorities.models import Authority
 from lawline.core.ids import new_id
+from lawline.core.pii import mask_personal_data
 from lawline.disclosure import preservation
 from lawline.legal.checks import CheckContext, resolve_targets, run_checks
 from lawline.legal.context import LegalContext
@@ -145,8 +146,10 @@ def submit_request(
                 session,
                 request,
                 kind=request.refusal_ground,
-                explanation="; ".join(
-                    r.message for r in result.reasons if r.ground == request.refusal_ground
+                explanation=mask_personal_data(
+                    "; ".join(
+                        r.message for r in result.reasons if r.ground == request.refusal_ground
+                    )
                 ),
                 actor="system:checks",
                 clock=ctx.clock,
