@@ -60,6 +60,8 @@ def test_a_revealed_phone_number_is_in_the_audit_trail(page: Page, live_server: 
 
 def test_a_moderator_cannot_open_a_legal_request(page: Page, live_server: LiveServer) -> None:
     request_id = live_server.world.requests["nl-second"]
+    page.goto("/staff/login")
+    check_page(page, "staff-login")
     staff_login(page, live_server, "mo")
     response = page.goto(f"/staff/legal/requests/{request_id}")
     assert response is not None

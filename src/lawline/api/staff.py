@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, Field
 
 from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
-from lawline.api.throttle import Throttle
+from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
 from lawline.legal import notices, queries, review
 from lawline.legal.enforcing import record_enforcing_answer
@@ -65,19 +65,10 @@ def staff_may(action: Action) -> Any:
     return Depends(dependency)
 
 
-def _login_throttle(request: Request, runtime: RuntimeDep) -> Throttle:
-    throttle: Throttle | None = getattr(request.app.state, "login_throttle", None)
-    if throttle is None:
-        throttle = Throttle("login", runtime.settings.login_rate)
-        request.app.state.login_throttle = throttle
-    return throttle
-
-
-@router.post("/login")
-def login(payload: LoginIn, request: Request, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
+@router.post("/login", dependencies=[throttled("login", "login_rate")])
+def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
     """Password and TOTP code for a bearer token. A code works once; five failures lock the
     account with a growing back-off; calls are throttled per client."""
-    _login_throttle(request, runtime).hit(request)
     try:
         token = log_in(
             session,
