@@ -92,6 +92,9 @@ def seed(session: Session, runtime: Runtime) -> World:
     world.requests["nl-second"] = submit(
         session, runtime, nl, **{"instrument.reference": "RTM-2026-002"}
     )
+    world.requests["nl-third"] = submit(
+        session, runtime, nl, **{"instrument.reference": "RTM-2026-003"}
+    )
     world.requests["us"] = submit(
         session,
         runtime,
