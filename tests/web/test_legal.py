@@ -83,3 +83,19 @@ def test_the_queue_filters_in_place_and_lists_history(page: Page, live_server: L
     shown = {r.get_attribute("data-request") for r in page.locator("tr[data-request]").all()}
     assert world.requests["nl-second"] not in shown
     assert "0 in all" in page.locator("nav.pager").inner_text()  # the US one is closed
+
+
+def test_a_rejection_states_its_reason_and_lands_in_the_history(
+    page: Page, live_server: LiveServer
+) -> None:
+    request_id = live_server.world.requests["nl-reject"]
+    staff_login(page, live_server, "carla", f"/staff/legal/requests/{request_id}")
+    ground = page.get_by_label("Ground")
+    # a Dutch production order binds nobody: no listed ground is needed, a reason is
+    assert ground.locator("option").first.inner_text() == "no listed ground (not binding)"
+    page.get_by_label("Reason sent to the authority").fill("The order names no offence here.")
+    page.get_by_role("button", name="Reject").click()
+    assert page.locator("[data-status]").inner_text() == "rejected"
+    page.goto("/staff/legal?view=closed")
+    row = page.locator(f"tr[data-request='{request_id}']").inner_text()
+    assert "The order names no offence here." in row
