@@ -93,6 +93,12 @@ def seed(session: Session, runtime: Runtime) -> World:
     world.requests["nl-second"] = submit(
         session, runtime, nl, **{"instrument.reference": "RTM-2026-002"}
     )
+    world.requests["nl-third"] = submit(
+        session, runtime, nl, **{"instrument.reference": "RTM-2026-003"}
+    )
+    world.requests["nl-reject"] = submit(
+        session, runtime, nl, **{"instrument.reference": "RTM-2026-004"}
+    )
     world.requests["us"] = submit(
         session,
         runtime,
