@@ -18,10 +18,11 @@ from typing import get_args
 
 import pytest
 
-from lawline.authorities.roles import ISSUER_ROLES, VALIDATOR_ROLES
+from lawline.authorities.roles import ISSUER_ROLES
+from lawline.authorities.service import KINDS
 from lawline.legal import terms
 from lawline.legal.offenses import OFFENSES
-from lawline.legal.policy import InstrumentRule, default_policy
+from lawline.legal.policy import Competence, InstrumentRule, default_policy
 from lawline.legal.schemas import InstrumentIn, RequestIn
 from lawline.moderation import triage, violations
 from lawline.moderation.categories import CATEGORIES
@@ -36,7 +37,7 @@ FAMILIES: dict[str, tuple[tuple[str, ...], ...]] = {
     "moderation categories": (tuple(CATEGORIES), triage.LABELS),
     "offenses": (tuple(OFFENSES),),
     "instrument kinds": (terms.INSTRUMENT_KINDS,),
-    "issuer roles": (ISSUER_ROLES, VALIDATOR_ROLES),
+    "issuer roles": (ISSUER_ROLES,),
     "request types": (terms.REQUEST_TYPES,),
     "data categories": (terms.DATA_CATEGORIES,),
 }
@@ -148,7 +149,8 @@ def test_the_offense_table_names_moderation_categories() -> None:
         (InstrumentIn.model_fields["issuer_role"].annotation, ISSUER_ROLES),
         (InstrumentRule.model_fields["kind"].annotation, terms.INSTRUMENT_KINDS),
         (InstrumentRule.model_fields["categories"].annotation, terms.DATA_CATEGORIES),
-        (InstrumentRule.model_fields["issuers"].annotation, ISSUER_ROLES),
+        (Competence.model_fields["issuers"].annotation, ISSUER_ROLES),
+        (Competence.model_fields["validators"].annotation, ISSUER_ROLES),
         (InstrumentRule.model_fields["request_types"].annotation, terms.REQUEST_TYPES),
     ],
 )
@@ -167,5 +169,12 @@ def test_policy_files_use_every_instrument_kind_role_and_request_type() -> None:
     rules = [i for r in default_policy().regimes.values() for i in r.instruments]
     assert {i.kind for i in rules} == set(terms.INSTRUMENT_KINDS)
     assert {t for i in rules for t in i.request_types} == set(terms.REQUEST_TYPES)
-    assert set(VALIDATOR_ROLES) <= set(ISSUER_ROLES)
+    roles = {
+        r
+        for i in rules
+        for c in i.competence.values()
+        for r in (*c.issuers, *c.validated_issuers, *c.validators)
+    }
+    assert roles <= set(ISSUER_ROLES)
+    assert KINDS == ISSUER_ROLES  # an authority's registered kind is its issuer role
     assert InstrumentIn.model_fields["kind"].description == ", ".join(terms.INSTRUMENT_KINDS)

@@ -1,4 +1,5 @@
-"""The closed list of issuer roles, written once: who issued or validated a legal instrument.
+"""The closed list of issuer roles, written once: who issued or validated a legal instrument,
+and so also an authority's kind in the registry.
 
 The `Literal` is the source (pydantic models and the policy files' schema use it); the tuple is
 derived from it for code that iterates, so the two cannot drift. It lives here, under the
@@ -10,8 +11,5 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 IssuerRole = Literal["judge", "court", "investigating_judge", "prosecutor", "police", "other"]
-# who may validate another's order (a subset of the issuer roles)
-ValidatorRole = Literal["judge", "court", "investigating_judge", "prosecutor"]
 
 ISSUER_ROLES: tuple[str, ...] = get_args(IssuerRole)
-VALIDATOR_ROLES: tuple[str, ...] = get_args(ValidatorRole)

@@ -52,6 +52,29 @@ def requests_list() -> None:
     console.print(table)
 
 
+@requests_app.command("validations")
+def requests_validations() -> None:
+    """Emergency orders issued before validation (Reg. 2023/1543 Art. 4(5)): when their
+    validation is due; OVERDUE once the 48 hours ran out (the sweep marks and audits it)."""
+    from lawline.legal.validation import awaiting_validation
+
+    runtime = open_runtime()
+    now = runtime.clock.now()
+    table = Table("id", "status", "validation due", "state")
+    with runtime.sessions() as session:
+        logged_in(session, runtime, Action.LEGAL_QUEUE_READ)
+        for r in awaiting_validation(session):
+            due = r.validation_due_at
+            late = r.validation_state == "overdue" or (due is not None and due <= now)
+            table.add_row(
+                r.id,
+                r.status,
+                f"{due:%Y-%m-%d %H:%M}" if due else "-",
+                "OVERDUE" if late else "pending",
+            )
+    console.print(table)
+
+
 @requests_app.command("show")
 def requests_show(request_id: str) -> None:
     """Show a request with its targets, checks, warnings and reviews (no personal data)."""

@@ -50,7 +50,13 @@ def authority_keygen(
 def authority_add(
     name: Annotated[str, typer.Option(help="The authority's name.")],
     country: Annotated[str, typer.Option(help="ISO 3166 alpha-2 country code.")],
-    kind: Annotated[str, typer.Option(help="police, prosecutor, court or other.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="The issuer role competence checks use: judge, court, investigating_judge, "
+            "prosecutor, police or other."
+        ),
+    ],
     public_key: Annotated[Path, typer.Option(help="Its Ed25519 public key (PEM or base64).")],
     age_recipient: Annotated[str, typer.Option(help="Its age recipient (age1...).")],
     notes: Annotated[str, typer.Option(help="Jurisdiction notes.")] = "",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from lawline.authorities.roles import ISSUER_ROLES, VALIDATOR_ROLES, IssuerRole, ValidatorRole
+from lawline.authorities.roles import ISSUER_ROLES, IssuerRole
 
 RequestType = Literal["disclosure", "preservation", "emergency"]
 InstrumentKind = Literal[
@@ -35,10 +35,8 @@ __all__ = [
     "INSTRUMENT_KINDS",
     "ISSUER_ROLES",
     "REQUEST_TYPES",
-    "VALIDATOR_ROLES",
     "DataCategory",
     "InstrumentKind",
     "IssuerRole",
     "RequestType",
-    "ValidatorRole",
 ]
