@@ -69,7 +69,7 @@ def test_a_report_is_acknowledged_once_stored(api: tuple[TestClient, Runtime]) -
         ({"target": "https://example.com/channel"}, 422, "target_malformed"),
         ({"target": "t.me/no_such_channel_here"}, 422, "target_not_found"),
         ({"target": "999999999"}, 422, "target_not_found"),
-        ({"reporter_id": "a b"}, 422, "reporter_invalid"),
+        ({"reporter_id": "a b"}, 422, "invalid_input"),
         ({"category": None}, 422, "invalid_input"),
     ],
 )

@@ -12,6 +12,8 @@ from lawline.api.authority import router as authority_router
 from lawline.api.deps import RuntimeDep
 from lawline.api.errors import install_error_handlers
 from lawline.api.keys import router as keys_router
+from lawline.api.limits import BodyLimitMiddleware
+from lawline.api.openapi import install_openapi
 from lawline.api.reports import public as reports_public
 from lawline.api.reports import staff as reports_staff
 from lawline.api.staff import router as staff_router
@@ -32,6 +34,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     )
     app.state.runtime = runtime or Runtime()
     install_error_handlers(app)
+    install_openapi(app)
+    app.add_middleware(BodyLimitMiddleware)
 
     @app.get("/healthz", tags=["operations"])
     def healthz(runtime: RuntimeDep) -> Health:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.openapi import errors
+from lawline.api.params import (
+    AppealIdPath,
+    CaseIdPath,
+    IdempotencyKey,
+    ReportIdPath,
+    SearchQuery,
+)
 from lawline.api.staff import StaffDep
 from lawline.core.errors import NotFound
+from lawline.core.fields import InputModel, RecordId
 from lawline.moderation import appeals, decisions
 from lawline.moderation.models import Appeal, Case, Decision, Report
 from lawline.moderation.reports import submit_report
@@ -39,13 +48,21 @@ def report_out(report: Report) -> ReportOut:
     )
 
 
-@public.post("/v1/reports", status_code=201, response_model=ReportOut)
+@public.post(
+    "/v1/reports",
+    status_code=201,
+    response_model=ReportOut,
+    responses={
+        200: {"model": ReportOut, "description": "a replay of an earlier Idempotency-Key"},
+        **errors(403, 409, 429),
+    },
+)
 def post_report(
     payload: ReportIn,
     session: SessionDep,
     runtime: RuntimeDep,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> ReportOut:
     """Report a public channel, group, post or account. A 2xx means the report is stored."""
     submitted = submit_report(
@@ -69,7 +86,7 @@ def post_report(
 
 
 @public.get("/v1/reports/{report_id}")
-def get_report(report_id: str, session: SessionDep) -> ReportOut:
+def get_report(report_id: ReportIdPath, session: SessionDep) -> ReportOut:
     """A report's status and outcome (report ids are unguessable)."""
     report = session.get(Report, report_id)
     if report is None:
@@ -80,7 +97,7 @@ def get_report(report_id: str, session: SessionDep) -> ReportOut:
 @public.get("/v1/search")
 def search(
     session: SessionDep,
-    q: Annotated[str, Query(max_length=200)],
+    q: SearchQuery,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SearchHit]:
     """Search public channels and groups; delisted and removed ones never appear."""
@@ -147,9 +164,13 @@ def decision_out(decision: Decision) -> DecisionOut:
     )
 
 
-@staff.post("/cases/{case_id}/decision", status_code=201)
+@staff.post("/cases/{case_id}/decision", status_code=201, responses=errors(409))
 def decide(
-    case_id: int, payload: DecisionIn, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+    case_id: CaseIdPath,
+    payload: DecisionIn,
+    member: StaffDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> DecisionOut:
     decision = decisions.decide(
         session,
@@ -170,22 +191,24 @@ def decide(
 
 
 @staff.get("/cases/{case_id}")
-def get_case(case_id: int, member: StaffDep, session: SessionDep, runtime: RuntimeDep) -> CaseOut:
+def get_case(
+    case_id: CaseIdPath, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+) -> CaseOut:
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"no case {case_id}", code="case_not_found")
     return case_out(decisions.rank(case, runtime.clock.now()))
 
 
-class AppealIn(BaseModel):
-    decision_id: str = Field(max_length=40)
+class AppealIn(InputModel):
+    decision_id: RecordId
     appellant_account_id: str = Field(
         max_length=64, description="the owner, as the platform authenticated them"
     )
     grounds: str = Field(max_length=5000)
 
 
-class AppealDecisionIn(BaseModel):
+class AppealDecisionIn(InputModel):
     reverse: bool
     answer: str = Field(max_length=5000, description="what the appellant receives")
 
@@ -208,7 +231,7 @@ def appeal_out(appeal: Appeal) -> AppealOut:
     )
 
 
-@staff.post("/appeals", status_code=201)
+@staff.post("/appeals", status_code=201, responses=errors(404, 409))
 def file_appeal(
     payload: AppealIn, member: StaffDep, session: SessionDep, runtime: RuntimeDep
 ) -> AppealOut:
@@ -225,9 +248,9 @@ def file_appeal(
     return out
 
 
-@staff.post("/appeals/{appeal_id}/decision")
+@staff.post("/appeals/{appeal_id}/decision", responses=errors(409))
 def decide_appeal(
-    appeal_id: str,
+    appeal_id: AppealIdPath,
     payload: AppealDecisionIn,
     member: StaffDep,
     session: SessionDep,

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Security
 from pydantic import BaseModel, Field
 
 from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.openapi import errors
+from lawline.api.params import RequestIdPath
+from lawline.api.security import STAFF_BEARER
 from lawline.core.errors import Unauthorized
+from lawline.core.fields import InputModel
 from lawline.legal import review
 from lawline.legal.schemas import Reason, RequestOut
 from lawline.staff.service import Staff, log_in, staff_for_token
@@ -18,7 +22,7 @@ from lawline.staff.service import Staff, log_in, staff_for_token
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
 
-class LoginIn(BaseModel):
+class LoginIn(InputModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=200)
     totp: str = Field(pattern=r"^\d{6}$")
@@ -30,7 +34,10 @@ class TokenOut(BaseModel):
 
 
 def current_staff(
-    session: SessionDep, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+    session: SessionDep,
+    runtime: RuntimeDep,
+    authorization: Annotated[str | None, Header()] = None,
+    _scheme: Annotated[object, Security(STAFF_BEARER)] = None,
 ) -> Staff:
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("log in and send `Authorization: Bearer <token>`", code="token_missing")
@@ -40,7 +47,7 @@ def current_staff(
 StaffDep = Annotated[Staff, Depends(current_staff)]
 
 
-@router.post("/login")
+@router.post("/login", responses=errors(401, 429))
 def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
     token = log_in(
         session,
@@ -72,21 +79,21 @@ class StaffRequestOut(RequestOut):
     callback_confirmed: bool
 
 
-class ApproveIn(BaseModel):
+class ApproveIn(InputModel):
     acknowledge_warnings: bool = False
     note: str | None = Field(default=None, max_length=4000)
 
 
-class RejectIn(BaseModel):
+class RejectIn(InputModel):
     reason: str = Field(min_length=1, max_length=4000)
     ground: str | None = Field(default=None, max_length=60)
 
 
-class AskIn(BaseModel):
+class AskIn(InputModel):
     question: str = Field(min_length=1, max_length=4000)
 
 
-class CallbackIn(BaseModel):
+class CallbackIn(InputModel):
     contact_id: int
     confirmed: bool
     note: str = Field(default="", max_length=4000)
@@ -124,14 +131,18 @@ def _staff_view(session: SessionDep, runtime: RuntimeDep, request_id: str) -> St
 
 @router.get("/requests/{request_id}")
 def show(
-    request_id: str, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
 ) -> StaffRequestOut:
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/approve")
+@router.post("/requests/{request_id}/approve", responses=errors(409))
 def approve(
-    request_id: str, payload: ApproveIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath,
+    payload: ApproveIn,
+    staff: StaffDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.approve(
         session,
@@ -145,9 +156,13 @@ def approve(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/reject")
+@router.post("/requests/{request_id}/reject", responses=errors(409))
 def reject(
-    request_id: str, payload: RejectIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath,
+    payload: RejectIn,
+    staff: StaffDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.reject(
         session,
@@ -161,9 +176,13 @@ def reject(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/ask")
+@router.post("/requests/{request_id}/ask", responses=errors(409))
 def ask(
-    request_id: str, payload: AskIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath,
+    payload: AskIn,
+    staff: StaffDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.ask_for_information(
         session, runtime.legal, request_id, staff=staff, question=payload.question
@@ -172,9 +191,13 @@ def ask(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/callback")
+@router.post("/requests/{request_id}/callback", responses=errors(409))
 def callback(
-    request_id: str, payload: CallbackIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath,
+    payload: CallbackIn,
+    staff: StaffDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.record_callback(
         session,

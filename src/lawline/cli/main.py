@@ -249,8 +249,9 @@ def serve(
     from lawline.api.app import create_app
     from lawline.logs import configure_logging
 
-    configure_logging()
     runtime = open_runtime(database=False)
+    require_public_url(host, runtime.settings.public_url)
+    configure_logging()
     runtime.upgrade_database()
     from lawline.core.db import transaction
     from lawline.search.service import reindex
@@ -258,6 +259,23 @@ def serve(
     with transaction(runtime.sessions) as session:
         reindex(session, runtime.platform, runtime.clock)
     uvicorn.run(create_app(runtime), host=host, port=port, log_config=None)
+
+
+def require_public_url(host: str, public_url: str | None) -> None:
+    """Authorities sign this deployment's URL; off loopback it must be configured, or a
+    signature made for another deployment could be checked against the Host header."""
+    import ipaddress
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not public_url:
+        raise CliError(
+            f"serving on {host} needs LAWLINE_PUBLIC_URL (the URL authorities sign), "
+            "e.g. https://lawline.example.org",
+            code="public_url_missing",
+        )
 
 
 def main() -> None:

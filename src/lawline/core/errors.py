@@ -66,7 +66,13 @@ class ConfigurationError(LawlineError):
 
 
 class PersonalDataLeak(LawlineError):
-    """Raised when personal data is about to be written where it must never go (audit bodies)."""
+    """Raised when personal data is about to be written where it must never go (audit bodies,
+    exports). Nothing is written; the caller's value is refused, so it is a 422."""
 
-    status = 500
+    status = 422
     default_code = "personal_data_refused"
+
+
+class BodyTooLarge(LawlineError):
+    status = 413
+    default_code = "body_too_large"

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from lawline.core.fields import InputModel, MaskedText, RecordId
 from lawline.legal.offenses import OFFENSES
 
 IssuerRole = Literal["judge", "court", "investigating_judge", "prosecutor", "police", "other"]
 OffenseId = Literal[tuple(OFFENSES)]  # type: ignore[valid-type]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class InstrumentIn(_In):
+class InstrumentIn(InputModel):
     kind: str = Field(
         max_length=40,
         description="subpoena, court_order, search_warrant, epoc, "
@@ -34,35 +31,37 @@ class InstrumentIn(_In):
     document_pdf_base64: str | None = Field(default=None, max_length=14_000_000)
 
 
-class RangeIn(_In):
+class RangeIn(InputModel):
     start: datetime
     end: datetime
 
 
-class EpocIn(_In):
+class EpocIn(InputModel):
     """EPOC / EPOC-PR certificate fields (Regulation (EU) 2023/1543, Annexes I and II)."""
 
     enforcing_state: str | None = Field(default=None, min_length=2, max_length=2)
     enforcing_state_notified: bool = False
 
 
-class RequestIn(_In):
+class RequestIn(InputModel):
     type: Literal["disclosure", "preservation", "emergency"]
     instrument: InstrumentIn
     offense: OffenseId  # type: ignore[valid-type]
-    targets: list[str] = Field(min_length=1, max_length=50)
-    categories: list[str] = Field(min_length=1, max_length=10)
+    targets: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=50
+    )
+    categories: list[Annotated[str, Field(max_length=40)]] = Field(min_length=1, max_length=10)
     range: RangeIn | None = None
     gag_until: date | None = None
     case_reference: str = Field(min_length=1, max_length=200)
     emergency_reason: str | None = Field(default=None, max_length=4000)
     epoc: EpocIn | None = None
-    preservation_request_id: str | None = Field(default=None, max_length=40)
+    preservation_request_id: RecordId | None = None
 
 
 class Reason(BaseModel):
     code: str
-    message: str
+    message: MaskedText
     target: int | None = None  # the target's position in the request, from 1
 
 
@@ -88,9 +87,9 @@ class RequestOut(BaseModel):
     package_available: bool
 
 
-class AnswerIn(_In):
+class AnswerIn(InputModel):
     answer: str = Field(min_length=1, max_length=10_000)
 
 
-class ExtensionIn(_In):
+class ExtensionIn(InputModel):
     confirm_production: bool = False
