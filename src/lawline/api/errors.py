@@ -56,6 +56,10 @@ def _masked(value: Any) -> Any:
     return value
 
 
+# What FastAPI raises (as a 400) for a body it cannot decode at all, such as invalid UTF-8.
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"
+
+
 def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
     body = {"code": code, "message": message, **extra}
     return JSONResponse({"error": _masked(body)}, status_code=status)
@@ -79,6 +83,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        if exc.status_code == 400 and message == _FASTAPI_BODY_ERROR:
+            code, message = "body_malformed", "the body is not JSON in UTF-8"
         return error_response(exc.status_code, code, message)
 
     @app.exception_handler(Exception)

@@ -20,7 +20,7 @@ from lawline.api.limits import limit_for
 
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 _DESCRIPTIONS = {
-    400: "bad_request: the request cannot be processed",
+    400: "body_malformed: the body is not JSON in UTF-8",
     401: "not authenticated: the reason code says why (signature_missing, key_unknown, "
     "signature_expired, signature_replayed, target_uri_mismatch, token_missing, ...)",
     403: "forbidden: authenticated, but not allowed this action",
@@ -60,6 +60,8 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
             wanted[403] = None
     if any(p.get("in") == "path" for p in operation.get("parameters", [])):
         wanted[404] = None
+    if "requestBody" in operation:
+        wanted[400] = None
     if "requestBody" in operation or method in ("post", "put", "patch"):
         wanted[413] = f"body_too_large: the body exceeds {limit_for(method.upper(), path)} bytes"
     for status, description in wanted.items():
