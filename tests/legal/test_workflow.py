@@ -313,7 +313,7 @@ def test_preservation_freezes_extends_and_serves_a_linked_disclosure(
     rows = (tmp_path / "pkg" / "ip_events.csv").read_text().strip().splitlines()[1:]
     assert len(rows) == before > 0
     with transaction(legal_api.runtime.sessions) as session:
-        from lawline.legal.review import sweep
+        from lawline.legal.retention import sweep
 
         counts = sweep(session, legal_api.runtime.legal)
     assert counts["holds_deleted"] == 1
@@ -321,7 +321,7 @@ def test_preservation_freezes_extends_and_serves_a_linked_disclosure(
 
 
 def test_sweep_expires_holds_and_deletes_packages_after_retention(legal_api: LegalApi) -> None:
-    from lawline.legal.review import sweep
+    from lawline.legal.retention import sweep
 
     client = legal_api.client("fr")
     held = client.submit(
@@ -344,7 +344,7 @@ def test_sweep_expires_holds_and_deletes_packages_after_retention(legal_api: Leg
     with pytest.raises(ApiError) as caught:
         nl.fetch_package(created["id"])
     assert caught.value.code == "package_deleted"
-    from lawline.legal.review import notifications_due
+    from lawline.legal.queries import notifications_due
 
     with legal_api.runtime.sessions() as session:
         assert notifications_due(session, legal_api.runtime.legal) == []  # gag until 31 January

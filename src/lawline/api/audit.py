@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lawline.api.deps import SessionDep
+from lawline.api.deps import ReadSessionDep
 from lawline.api.openapi import errors
 from lawline.api.params import SeqQuery, TreeSizePath, TreeSizeQuery
 from lawline.audit import service
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
 @router.get("/head", responses=errors(404))
-def get_head(session: SessionDep) -> SignedTreeHead:
+def get_head(session: ReadSessionDep) -> SignedTreeHead:
     head = service.latest_head(session)
     if head is None:
         raise NotFound("the log has no signed head yet", code="tree_head_not_found")
@@ -23,19 +23,19 @@ def get_head(session: SessionDep) -> SignedTreeHead:
 
 
 @router.get("/heads/{size}")
-def get_head_for_size(size: TreeSizePath, session: SessionDep) -> SignedTreeHead:
+def get_head_for_size(size: TreeSizePath, session: ReadSessionDep) -> SignedTreeHead:
     return service.head_for_size(session, size)
 
 
 @router.get("/proofs/inclusion")
 def get_inclusion_proof(
-    session: SessionDep, seq: SeqQuery, tree_size: TreeSizeQuery
+    session: ReadSessionDep, seq: SeqQuery, tree_size: TreeSizeQuery
 ) -> InclusionProof:
     return service.inclusion_proof(session, seq, tree_size)
 
 
 @router.get("/proofs/consistency")
 def get_consistency_proof(
-    session: SessionDep, old_size: TreeSizeQuery, new_size: TreeSizeQuery
+    session: ReadSessionDep, old_size: TreeSizeQuery, new_size: TreeSizeQuery
 ) -> ConsistencyProof:
     return service.consistency_proof(session, old_size, new_size)
