@@ -32,6 +32,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         title="lawline",
         version=__version__,
         description="Due process for a messaging platform's user data and public search.",
+        docs_url=None,  # served from local assets by install_openapi
+        redoc_url=None,
     )
     app.state.runtime = runtime or Runtime()
     install_error_handlers(app)

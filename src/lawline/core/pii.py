@@ -85,9 +85,9 @@ class IPAddress(Personal[ipaddress.IPv4Address | ipaddress.IPv6Address]):
 # Patterns used to refuse or mask personal data that escaped its wrapper (defence in depth).
 _E164 = re.compile(r"(?<![\w+])\+[1-9]\d{7,14}(?!\d)")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
-_IPV6 = re.compile(
-    r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?![\w:])|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}"
-)
+# IPv6 candidates: runs of hex digits, colons and dots with at least two colons; each is
+# checked by `ipaddress` (so "12:30:45" or a MAC-like token is left alone).
+_IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?![\w:])")
 # A phone number needs at least six digits, possibly separated; text without such a run (most
 # log lines and messages) skips the slower matcher.
 _DIGIT_RUN = re.compile(r"\d(?:[\s().\-/]*\d){5,}")
@@ -118,15 +118,21 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _ip_found(text: str) -> bool:
+def _ip_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
     for pattern, parse in ((_IPV4, ipaddress.IPv4Address), (_IPV6, ipaddress.IPv6Address)):
         for match in pattern.finditer(text):
+            candidate = match.group().rstrip(".")
             try:
-                parse(match.group())
+                parse(candidate)
             except ValueError:
                 continue
-            return True
-    return False
+            spans.append((match.start(), match.start() + len(candidate)))
+    return spans
+
+
+def _ip_found(text: str) -> bool:
+    return bool(_ip_spans(text))
 
 
 def find_personal_data(text: str, *, national: bool = False) -> list[str]:
@@ -146,16 +152,9 @@ def find_personal_data(text: str, *, national: bool = False) -> list[str]:
 def mask_personal_data(text: str) -> str:
     """`text` with every phone number (international or national) and IP address replaced."""
 
-    def _mask_ip(match: re.Match[str]) -> str:
-        try:
-            ipaddress.ip_address(match.group())
-        except ValueError:
-            return match.group()
-        return _REDACTED_IP
-
     # IPs first: their dotted digits would otherwise send every access-log line to the matcher.
-    text = _IPV4.sub(_mask_ip, text)
-    text = _IPV6.sub(_mask_ip, text)
+    for start, end in reversed(_merge(sorted(_ip_spans(text)))):
+        text = text[:start] + _REDACTED_IP + text[end:]
     for start, end in reversed(_merge(_phone_spans(text))):
         text = text[:start] + _REDACTED_PHONE + text[end:]
     return _E164.sub(_REDACTED_PHONE, text)
