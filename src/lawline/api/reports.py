@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.deps import ReadSessionDep, RuntimeDep, SessionDep
 from lawline.api.openapi import errors
 from lawline.api.params import (
     AppealIdPath,
@@ -96,7 +96,7 @@ def get_report(report_id: ReportIdPath, session: SessionDep) -> ReportOut:
 
 @public.get("/v1/search")
 def search(
-    session: SessionDep,
+    session: ReadSessionDep,
     q: SearchQuery,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SearchHit]:

@@ -15,8 +15,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lawline.audit import ledger
 from lawline.audit import service as audit
-from lawline.authorities.models import CallbackContact
+from lawline.authorities.models import Authority, CallbackContact
+from lawline.core.clock import FixedClock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.disclosure.package import build_package, fetch_package
 from lawline.legal.context import LegalContext
@@ -74,17 +76,40 @@ def approve(
     )
     if len(approvers(session, request)) >= 2:
         transition(session, request, Status.APPROVED, actor=staff.actor, clock=ctx.clock)
-        build_package(
-            session,
-            ctx.platform,
-            request,
-            key=ctx.signing_key,
-            platform_identity=ctx.platform_identity,
-            clock=ctx.clock,
-        )
+        _disclose(session, ctx, request)
         transition(session, request, Status.DISCLOSED, actor="system:lawline", clock=ctx.clock)
         _schedule_notifications(session, ctx, request)
     return request
+
+
+def _disclose(session: Session, ctx: LegalContext, request: LegalRequest) -> None:
+    """Enter the disclosure in the public ledger and build the package that carries its receipt.
+
+    Both take one instant, so the ledger's quarter is the package's quarter even at a quarter's
+    last microsecond.
+    """
+    at = FixedClock(ctx.clock.now())
+    authority = session.get(Authority, request.authority_id)
+    assert authority is not None
+    receipt = ledger.append(
+        session,
+        request_id=request.id,
+        country=authority.country,
+        request_type=request.request_type,
+        instrument_kind=request.instrument_kind,
+        accounts=sum(1 for t in targets_of(session, request.id) if t.account_id is not None),
+        key=ctx.signing_key,
+        clock=at,
+    )
+    build_package(
+        session,
+        ctx.platform,
+        request,
+        key=ctx.signing_key,
+        platform_identity=ctx.platform_identity,
+        clock=at,
+        ledger_receipt=receipt.to_json(),
+    )
 
 
 def _record_review(
