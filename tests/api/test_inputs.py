@@ -6,6 +6,7 @@ are refused."""
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import pytest
@@ -65,6 +66,7 @@ def _problems(error: dict[str, Any]) -> set[str]:
         ({"targets": ["1²"]}, 422, "checks_failed", None),
         ({"targets": ["1" * 40]}, 422, "checks_failed", None),
         ({"instrument.kind": "+31612345678"}, 422, "personal_data_refused", None),
+        ({"instrument.kind": "0612345678"}, 422, "checks_failed", None),
     ],
 )
 def test_odd_legal_requests_are_refused_with_a_reason(
@@ -81,6 +83,9 @@ def test_odd_legal_requests_are_refused_with_a_reason(
     # A request that failed its checks is recorded (the authority learns its id); one that
     # never validated is not.
     assert _count(legal_api, LegalRequest) == before + (code == "checks_failed")
+    with legal_api.runtime.sessions() as session:
+        stored = [json.dumps(r.reasons) for r in session.query(LegalRequest).all()]
+    assert not any(value in reasons for reasons in stored for value in PERSONAL), stored
 
 
 @pytest.mark.parametrize(

@@ -245,7 +245,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
-    """Run the API and pages (and each bot's webhook when its LAWLINE_*_BOT_TOKEN is set)."""
+    """Run the API and pages (and each bot's webhook when its LAWLINE_*_BOT_TOKEN is set);
+    on a non-loopback --host it needs LAWLINE_PUBLIC_URL (the URL authorities sign)."""
     import uvicorn
 
     from lawline.api.app import create_app
