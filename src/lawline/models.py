@@ -26,6 +26,7 @@ from lawline.moderation.models import (
     Report,
     Reporter,
     TrustedFlagger,
+    TrustedFlaggerKey,
     Violation,
 )
 from lawline.search.models import SearchChannel
@@ -61,6 +62,7 @@ __all__ = [
     "StaffToken",
     "TreeHead",
     "TrustedFlagger",
+    "TrustedFlaggerKey",
     "UserNotification",
     "Violation",
     "metadata",

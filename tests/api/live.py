@@ -154,7 +154,7 @@ def start_live_server(
         # The first report trains the triage model; do it here, not inside a timed request.
         warm = httpx2.post(
             f"{base_url}/v1/reports",
-            json={"target": "100005", "category": "drugs", "reporter_id": "warm-up"},
+            json={"target": "100005", "category": "drugs"},
             timeout=300,
         )
         assert warm.status_code == 201, warm.text

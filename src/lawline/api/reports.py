@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from lawline.api.deps import ReadSessionDep, RuntimeDep, SessionDep
@@ -16,10 +19,11 @@ from lawline.api.params import (
     ReportIdPath,
     SearchQuery,
 )
-from lawline.api.staff import StaffDep
-from lawline.core.errors import NotFound
+from lawline.api.staff import staff_may
+from lawline.api.throttle import throttled
+from lawline.core.errors import NotFound, Unauthorized
 from lawline.core.fields import InputModel, RecordId
-from lawline.moderation import appeals, decisions
+from lawline.moderation import appeals, decisions, flaggers
 from lawline.moderation.models import Appeal, Case, Decision, Report
 from lawline.moderation.reports import submit_report
 from lawline.moderation.schemas import (
@@ -32,6 +36,7 @@ from lawline.moderation.schemas import (
 )
 from lawline.moderation.triage import configured_model
 from lawline.search import service as search_service
+from lawline.staff.service import Action, Staff
 
 public = APIRouter(tags=["public"])
 staff = APIRouter(prefix="/v1/staff", tags=["moderation"])
@@ -48,23 +53,58 @@ def report_out(report: Report) -> ReportOut:
     )
 
 
+def reporter_identity(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    request: Request,
+    authorization: Annotated[str | None, Header(max_length=200)] = None,
+    x_client_key: Annotated[
+        str | None,
+        Header(
+            max_length=100,
+            description="a random key the reporting app keeps per installation; with the "
+            "client address it tells anonymous reporters apart",
+        ),
+    ] = None,
+) -> str:
+    """Who reports, as the server establishes it: a trusted flagger by its API key
+    (`Authorization: Bearer llf_...`), anyone else by a keyed hash of the client address and
+    client key. Nothing in the body decides it."""
+    if authorization is not None:
+        scheme, _, key = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise Unauthorized("send `Authorization: Bearer <API key>`", code="api_key_invalid")
+        return flaggers.flagger_for_key(session, key.strip()).reporter_id
+    address = request.client.host if request.client else "unknown"
+    digest = hmac.new(
+        runtime.reporter_pseudonym_key,
+        f"{address}\n{x_client_key or ''}".encode(),
+        hashlib.sha256,
+    ).digest()
+    # base32 (letters and 2-7) so no pseudonym can look like a phone number or an address
+    return "api-" + base64.b32encode(digest).decode().rstrip("=").lower()[:26]
+
+
 @public.post(
     "/v1/reports",
     status_code=201,
     response_model=ReportOut,
     responses={
-        200: {"model": ReportOut, "description": "a replay of an earlier Idempotency-Key"},
-        **errors(403, 409, 429),
+        200: {"model": ReportOut, "description": "a replay of an idempotency key"},
+        **errors(401, 403, 409, 429),
     },
+    dependencies=[throttled("reports", "report_client_rate")],
 )
 def post_report(
     payload: ReportIn,
     session: SessionDep,
     runtime: RuntimeDep,
     response: Response,
+    reporter_id: Annotated[str, Depends(reporter_identity)],
     idempotency_key: IdempotencyKey = None,
 ) -> ReportOut:
-    """Report a public channel, group, post or account. A 2xx means the report is stored."""
+    """Report a public channel, group, post or account. A 2xx means the report is stored.
+    Anyone may report (throttled per client); trusted flaggers send their API key."""
     submitted = submit_report(
         session,
         runtime.platform,
@@ -72,7 +112,7 @@ def post_report(
         target=payload.target,
         category=payload.category,
         text=payload.text,
-        reporter_id=payload.reporter_id,
+        reporter_id=reporter_id,
         idempotency_key=idempotency_key,
         via="api",
         settings=runtime.settings,
@@ -141,7 +181,7 @@ def case_out(item: decisions.QueuedCase) -> CaseOut:
 
 @staff.get("/cases")
 def moderation_queue(
-    member: StaffDep,
+    member: Annotated[Staff, staff_may(Action.MODERATION_QUEUE_READ)],
     session: SessionDep,
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -168,7 +208,7 @@ def decision_out(decision: Decision) -> DecisionOut:
 def decide(
     case_id: CaseIdPath,
     payload: DecisionIn,
-    member: StaffDep,
+    member: Annotated[Staff, staff_may(Action.MODERATION_DECIDE)],
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> DecisionOut:
@@ -192,7 +232,10 @@ def decide(
 
 @staff.get("/cases/{case_id}")
 def get_case(
-    case_id: CaseIdPath, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+    case_id: CaseIdPath,
+    member: Annotated[Staff, staff_may(Action.MODERATION_CASE_READ)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> CaseOut:
     case = session.get(Case, case_id)
     if case is None:
@@ -233,7 +276,10 @@ def appeal_out(appeal: Appeal) -> AppealOut:
 
 @staff.post("/appeals", status_code=201, responses=errors(404, 409))
 def file_appeal(
-    payload: AppealIn, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+    payload: AppealIn,
+    member: Annotated[Staff, staff_may(Action.MODERATION_APPEAL_FILE)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> AppealOut:
     """File an owner's appeal (DSA Art. 20), as the platform's support relays it."""
     appeal = appeals.file_appeal(
@@ -252,7 +298,7 @@ def file_appeal(
 def decide_appeal(
     appeal_id: AppealIdPath,
     payload: AppealDecisionIn,
-    member: StaffDep,
+    member: Annotated[Staff, staff_may(Action.MODERATION_APPEAL_DECIDE)],
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> AppealOut:

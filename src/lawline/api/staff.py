@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Security
 from pydantic import BaseModel, Field
@@ -13,11 +13,20 @@ from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.openapi import errors
 from lawline.api.params import RequestIdPath
 from lawline.api.security import STAFF_BEARER
+from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
 from lawline.core.fields import InputModel
 from lawline.legal import queries, review
 from lawline.legal.schemas import Reason, RequestOut
-from lawline.staff.service import Staff, log_in, staff_for_token
+from lawline.staff.service import (
+    Action,
+    LoginFailed,
+    Staff,
+    log_in,
+    log_out,
+    require,
+    staff_for_token,
+)
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
@@ -33,31 +42,62 @@ class TokenOut(BaseModel):
     token_type: str = "bearer"  # noqa: S105 - the scheme name, not a secret
 
 
+def _bearer(authorization: str | None) -> str:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthorized("log in and send `Authorization: Bearer <token>`", code="token_missing")
+    return authorization[7:].strip()
+
+
 def current_staff(
     session: SessionDep,
     runtime: RuntimeDep,
     authorization: Annotated[str | None, Header()] = None,
     _scheme: Annotated[object, Security(STAFF_BEARER)] = None,
 ) -> Staff:
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise Unauthorized("log in and send `Authorization: Bearer <token>`", code="token_missing")
-    return staff_for_token(session, authorization[7:].strip(), runtime.clock)
+    return staff_for_token(session, _bearer(authorization), runtime.clock)
 
 
 StaffDep = Annotated[Staff, Depends(current_staff)]
 
 
-@router.post("/login", responses=errors(401, 429))
+def staff_may(action: Action) -> Any:
+    """A dependency: the logged-in staff member, refused (403) unless the matrix allows `action`.
+    Every staff endpoint declares its action this way."""
+
+    def dependency(staff: StaffDep) -> Staff:
+        require(staff, action)
+        return staff
+
+    return Depends(dependency)
+
+
+@router.post("/login", dependencies=[throttled("login", "login_rate")], responses=errors(401, 429))
 def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
-    token = log_in(
-        session,
-        username=payload.username,
-        password=payload.password,
-        totp=payload.totp,
-        clock=runtime.clock,
-    )
+    """Password and TOTP code for a bearer token. A code works once; five failures lock the
+    account with a growing back-off; calls are throttled per client."""
+    try:
+        token = log_in(
+            session,
+            username=payload.username,
+            password=payload.password,
+            totp=payload.totp,
+            clock=runtime.clock,
+            lifetime=timedelta(minutes=runtime.settings.staff_session_minutes),
+        )
+    except LoginFailed:
+        session.commit()  # the failure counts towards the lock-out
+        raise
     session.commit()
     return TokenOut(token=token)
+
+
+@router.post("/logout", status_code=204)
+def logout(
+    session: SessionDep, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """End this bearer token's session."""
+    log_out(session, _bearer(authorization), runtime.clock)
+    session.commit()
 
 
 class QueueItemOut(BaseModel):
@@ -100,7 +140,11 @@ class CallbackIn(InputModel):
 
 
 @router.get("/requests")
-def legal_queue(staff: StaffDep, session: SessionDep, runtime: RuntimeDep) -> list[QueueItemOut]:
+def legal_queue(
+    staff: Annotated[Staff, staff_may(Action.LEGAL_QUEUE_READ)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> list[QueueItemOut]:
     return [
         QueueItemOut(
             id=i.request.id,
@@ -131,7 +175,10 @@ def _staff_view(session: SessionDep, runtime: RuntimeDep, request_id: str) -> St
 
 @router.get("/requests/{request_id}")
 def show(
-    request_id: RequestIdPath, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_READ)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     return _staff_view(session, runtime, request_id)
 
@@ -140,7 +187,7 @@ def show(
 def approve(
     request_id: RequestIdPath,
     payload: ApproveIn,
-    staff: StaffDep,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_APPROVE)],
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> StaffRequestOut:
@@ -160,7 +207,7 @@ def approve(
 def reject(
     request_id: RequestIdPath,
     payload: RejectIn,
-    staff: StaffDep,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_REJECT)],
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> StaffRequestOut:
@@ -180,7 +227,7 @@ def reject(
 def ask(
     request_id: RequestIdPath,
     payload: AskIn,
-    staff: StaffDep,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_ASK)],
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> StaffRequestOut:
@@ -195,7 +242,7 @@ def ask(
 def callback(
     request_id: RequestIdPath,
     payload: CallbackIn,
-    staff: StaffDep,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_CALLBACK_RECORD)],
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> StaffRequestOut:

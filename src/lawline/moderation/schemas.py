@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from lawline.core.fields import InputModel, Pseudonym
+from lawline.core.fields import InputModel
 
 
 class ReportIn(InputModel):
@@ -19,10 +19,10 @@ class ReportIn(InputModel):
         description="csam, terrorism, weapons, drugs, scam, "
         "doxxing, hate, illegal_goods, spam, other",
     )
+    # Bounded here so a huge text is refused before the service counts it (text_too_long).
     text: str = Field(
         default="", max_length=20_000, description="optional, at most 2000 characters"
     )
-    reporter_id: Pseudonym = Field(description="a pseudonymous id of the reporter")
 
 
 class ReportOut(BaseModel):
