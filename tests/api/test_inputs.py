@@ -92,8 +92,7 @@ def test_odd_legal_requests_are_refused_with_a_reason(
 @pytest.mark.parametrize(
     ("overrides", "code", "problem"),
     [
-        # the reporter is derived by the server; a body naming one is refused, not echoed
-        ({"reporter_id": "10.0.0.1"}, "invalid_input", "extra_forbidden"),
+        ({"reporter_id": "user\x00"}, "invalid_input", "control_character"),
         ({"text": "see \x00 here"}, "invalid_input", "control_character"),
         ({"target": "1²"}, "target_malformed", None),
         ({"target": "1" * 40}, "target_malformed", None),

@@ -19,6 +19,12 @@ class ReportIn(InputModel):
         description="csam, terrorism, weapons, drugs, scam, "
         "doxxing, hate, illegal_goods, spam, other",
     )
+    reporter_id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="ignored: the server derives who reports (client address and "
+        "X-Client-Key, or a trusted flagger's API key); accepted for old clients",
+    )
     # Bounded here so a huge text is refused before the service counts it (text_too_long).
     text: str = Field(
         default="", max_length=20_000, description="optional, at most 2000 characters"
