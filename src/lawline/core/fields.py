@@ -3,11 +3,10 @@
 Odd input is refused where it enters, as a class, not example by example: `InputModel` checks
 every field of every request schema (strings without NUL or other control characters, aware
 datetimes that convert to UTC within lawline's years, dates in those years, integers that fit
-the database's columns), and the identifier types below refuse values that would carry personal
-data into the audit log. A refusal is a pydantic error whose type is a stable reason code
-(`control_character`, `datetime_naive`, `datetime_out_of_range`, `identifier_personal_data`,
-...); the API answers it as 422 `invalid_input` naming the field and the code, never the value.
-"""
+the database's columns), and `RecordId` keeps ids that are not lawline's (a phone number, an IP
+address) out of lookups and messages. A refusal is a pydantic error whose type is a stable
+reason code (`control_character`, `datetime_naive`, `datetime_out_of_range`, ...); the API
+answers it as 422 `invalid_input` naming the field and the code, never the value."""
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from lawline.core.pii import find_personal_data, is_phone_digits, mask_personal_data
+from lawline.core.pii import mask_personal_data
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
@@ -98,24 +97,6 @@ class InputModel(BaseModel):
     def _storable(cls, value: Any) -> Any:
         return _check_storable(value)
 
-
-def check_identifier(value: str) -> str:
-    """An id lawline stores and audits must not be, or carry, a phone number or an IP."""
-    if find_personal_data(value) or is_phone_digits(value):
-        raise _refuse(
-            "identifier_personal_data",
-            "an id must not be or contain a phone number or an IP address",
-        )
-    return value
-
-
-# A self-chosen pseudonymous id (a reporter's): letters, digits and _.:-; short enough that
-# `reporter:<id>` fits the audit log's actor column.
-Pseudonym = Annotated[
-    str,
-    Field(min_length=4, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$"),
-    AfterValidator(check_identifier),
-]
 
 # An id lawline made (`req_01j...`), as clients send it back: a prefix, so a phone number or
 # an IP address never passes for one.
