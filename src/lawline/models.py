@@ -14,6 +14,7 @@ from lawline.disclosure.models import DisclosurePackage, PreservationHold
 from lawline.legal.models import (
     Callback,
     InfoExchange,
+    IssuerNotice,
     LegalRequest,
     RequestTarget,
     Review,
@@ -47,6 +48,7 @@ __all__ = [
     "Decision",
     "DisclosurePackage",
     "InfoExchange",
+    "IssuerNotice",
     "LedgerEntry",
     "LedgerHead",
     "LedgerState",
