@@ -4,6 +4,7 @@ from lawline.audit.models import AuditEntry, AuditState, TreeHead
 from lawline.authorities.models import Authority, AuthorityKey, CallbackContact, SeenSignature
 from lawline.core.db import Base
 from lawline.disclosure.models import DisclosurePackage, PreservationHold
+from lawline.hashes.models import BankedHash, HashBank, MediaMatch
 from lawline.legal.models import (
     Callback,
     InfoExchange,
@@ -32,14 +33,17 @@ __all__ = [
     "AuditState",
     "Authority",
     "AuthorityKey",
+    "BankedHash",
     "Base",
     "Callback",
     "CallbackContact",
     "Case",
     "Decision",
     "DisclosurePackage",
+    "HashBank",
     "InfoExchange",
     "LegalRequest",
+    "MediaMatch",
     "PreservationHold",
     "Report",
     "Reporter",

@@ -14,9 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
+from lawline.cli.hashes import register as register_hash_commands
 from lawline.cli.legal import register as register_legal_commands
 from lawline.cli.moderation import register_all as register_moderation_commands
 from lawline.cli.support import open_runtime
+from lawline.cli.triage import register as register_triage_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
 
@@ -38,6 +40,8 @@ app.add_typer(platform_app, name="platform")
 app.add_typer(audit_app, name="audit")
 register_legal_commands(app)
 register_moderation_commands(app)
+register_triage_commands(app)
+register_hash_commands(app)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -253,10 +257,12 @@ def serve(
     runtime = open_runtime(database=False)
     runtime.upgrade_database()
     from lawline.core.db import transaction
+    from lawline.moderation.triage_store import warm_up
     from lawline.search.service import reindex
 
     with transaction(runtime.sessions) as session:
         reindex(session, runtime.platform, runtime.clock)
+    warm_up(runtime.settings.triage_model, runtime.settings.data_dir)
     uvicorn.run(create_app(runtime), host=host, port=port, log_config=None)
 
 

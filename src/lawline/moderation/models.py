@@ -72,6 +72,7 @@ class Case(Base):
     triage_category: Mapped[str | None] = mapped_column(String(40))
     triage_score: Mapped[float | None]
     triage_model: Mapped[str | None] = mapped_column(String(80))
+    media_match: Mapped[str | None] = mapped_column(String(100))  # the hash bank matched
 
 
 class Report(Base):
