@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 
-from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.deps import ReadSessionDep, RuntimeDep, SessionDep
 from lawline.api.staff import StaffDep
 from lawline.core.errors import NotFound
 from lawline.moderation import appeals, decisions
@@ -79,7 +79,7 @@ def get_report(report_id: str, session: SessionDep) -> ReportOut:
 
 @public.get("/v1/search")
 def search(
-    session: SessionDep,
+    session: ReadSessionDep,
     q: Annotated[str, Query(max_length=200)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SearchHit]:

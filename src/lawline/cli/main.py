@@ -19,6 +19,7 @@ from lawline.cli.legal import register as register_legal_commands
 from lawline.cli.moderation import register_all as register_moderation_commands
 from lawline.cli.support import open_runtime
 from lawline.cli.triage import register as register_triage_commands
+from lawline.cli.transparency import register as register_transparency_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
 
@@ -42,6 +43,7 @@ register_legal_commands(app)
 register_moderation_commands(app)
 register_triage_commands(app)
 register_hash_commands(app)
+register_transparency_commands(app)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -247,7 +249,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
-    """Run the API (and the report bot's webhook when LAWLINE_REPORT_BOT_TOKEN is set)."""
+    """Run the API and pages (and each bot's webhook when its LAWLINE_*_BOT_TOKEN is set)."""
     import uvicorn
 
     from lawline.api.app import create_app

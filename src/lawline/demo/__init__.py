@@ -175,5 +175,12 @@ def chapter_audit_log(ctx: DemoContext) -> None:
 def _chapters() -> list[Callable[[DemoContext], None]]:
     from lawline.demo.legal import chapter_legal_requests
     from lawline.demo.moderation import chapter_moderation
+    from lawline.demo.transparency import chapter_transparency
 
-    return [chapter_audited_read, chapter_moderation, chapter_legal_requests, chapter_audit_log]
+    return [
+        chapter_audited_read,
+        chapter_moderation,
+        chapter_legal_requests,
+        chapter_audit_log,
+        chapter_transparency,
+    ]

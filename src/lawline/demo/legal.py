@@ -22,7 +22,7 @@ from lawline.authorities.service import register_authority as register
 from lawline.client import ApiError, AuthorityClient, open_package
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
-from lawline.legal import review
+from lawline.legal import queries, review
 from lawline.staff.service import create_staff, get_staff
 
 PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo staff only
@@ -150,7 +150,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             outcomes.append((label, party.upper(), "refused", reasons))
             return None
         with runtime.sessions() as session:
-            warnings = review.get_request(session, created["id"]).warnings
+            warnings = queries.get_request(session, created["id"]).warnings
         note = created["regime"] + (" (binding)" if created["binding"] else "")
         if warnings:
             note += "; warning to reviewers: " + ", ".join(sorted({w["code"] for w in warnings}))
