@@ -28,6 +28,7 @@ LABEL_OF_THEME = {
     "doxxing": "doxxing",
     "extremism": "terrorism",
 }
+PER_LABEL = 25
 WRONG = {"drugs": "spam", "weapons": "none", "scam": "none", "doxxing": "none", "terrorism": "none"}
 
 
@@ -93,7 +94,7 @@ def store(tmp_path: Path) -> ModelStore:
     per_label: dict[str, int] = {}
     base = []
     for row in shipped_rows():
-        if per_label.get(row["label"], 0) < 4:
+        if per_label.get(row["label"], 0) < PER_LABEL:
             per_label[row["label"]] = per_label.get(row["label"], 0) + 1
             base.append(row)
     store = ModelStore(tmp_path / "data")

@@ -18,8 +18,8 @@ from lawline.cli.hashes import register as register_hash_commands
 from lawline.cli.legal import register as register_legal_commands
 from lawline.cli.moderation import register_all as register_moderation_commands
 from lawline.cli.support import open_runtime
-from lawline.cli.triage import register as register_triage_commands
 from lawline.cli.transparency import register as register_transparency_commands
+from lawline.cli.triage import register as register_triage_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
 

@@ -56,7 +56,7 @@ def _print_scores(title: str | None, evaluation: object) -> None:
 
     assert isinstance(evaluation, Evaluation)
     if title:
-        console.print(f"\n[{title}] {evaluation.total} texts", highlight=False)
+        console.print(f"\n== {title}: {evaluation.total} texts", highlight=False, markup=False)
     console.print(f"{'label':<14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
     for s in evaluation.labels:
         console.print(
