@@ -27,6 +27,7 @@ from lawline.moderation.models import (
     Report,
     Reporter,
     TrustedFlagger,
+    TrustedFlaggerKey,
     Violation,
 )
 from lawline.search.models import SearchChannel
@@ -65,6 +66,7 @@ __all__ = [
     "StaffToken",
     "TreeHead",
     "TrustedFlagger",
+    "TrustedFlaggerKey",
     "UserNotification",
     "Violation",
     "metadata",

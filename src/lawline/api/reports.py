@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from lawline.api.deps import ReadSessionDep, RuntimeDep, SessionDep
-from lawline.api.staff import StaffDep
-from lawline.core.errors import NotFound
-from lawline.moderation import appeals, decisions
+from lawline.api.staff import staff_may
+from lawline.api.throttle import throttled
+from lawline.core.errors import NotFound, Unauthorized
+from lawline.moderation import appeals, decisions, flaggers
 from lawline.moderation.models import Appeal, Case, Decision, Report
 from lawline.moderation.reports import submit_report
 from lawline.moderation.schemas import (
@@ -23,6 +27,7 @@ from lawline.moderation.schemas import (
 )
 from lawline.moderation.triage_store import configured_model
 from lawline.search import service as search_service
+from lawline.staff.service import Action, Staff
 
 public = APIRouter(tags=["public"])
 staff = APIRouter(prefix="/v1/staff", tags=["moderation"])
@@ -39,15 +44,55 @@ def report_out(report: Report) -> ReportOut:
     )
 
 
-@public.post("/v1/reports", status_code=201, response_model=ReportOut)
+def reporter_identity(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    request: Request,
+    authorization: Annotated[str | None, Header(max_length=200)] = None,
+    x_client_key: Annotated[
+        str | None,
+        Header(
+            max_length=100,
+            description="a random key the reporting app keeps per installation; with the "
+            "client address it tells anonymous reporters apart",
+        ),
+    ] = None,
+) -> str:
+    """Who reports, as the server establishes it: a trusted flagger by its API key
+    (`Authorization: Bearer llf_...`), anyone else by a keyed hash of the client address and
+    client key. Nothing in the body decides it."""
+    if authorization is not None:
+        scheme, _, key = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise Unauthorized("send `Authorization: Bearer <API key>`", code="api_key_invalid")
+        return flaggers.flagger_for_key(session, key.strip()).reporter_id
+    address = request.client.host if request.client else "unknown"
+    digest = hmac.new(
+        runtime.reporter_pseudonym_key,
+        f"{address}\n{x_client_key or ''}".encode(),
+        hashlib.sha256,
+    ).digest()
+    # base32 (letters and 2-7) so no pseudonym can look like a phone number or an address
+    return "api-" + base64.b32encode(digest).decode().rstrip("=").lower()[:26]
+
+
+@public.post(
+    "/v1/reports",
+    status_code=201,
+    response_model=ReportOut,
+    responses={200: {"model": ReportOut, "description": "a replay of an idempotency key"}},
+    dependencies=[throttled("reports", "report_client_rate")],
+)
 def post_report(
     payload: ReportIn,
     session: SessionDep,
     runtime: RuntimeDep,
     response: Response,
+    reporter_id: Annotated[str, Depends(reporter_identity)],
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> ReportOut:
-    """Report a public channel, group, post or account. A 2xx means the report is stored."""
+    """Report a public channel, group, post or account. A 2xx means the report is stored.
+    Anyone may report (throttled per client); trusted flaggers send their API key."""
     submitted = submit_report(
         session,
         runtime.platform,
@@ -55,7 +100,7 @@ def post_report(
         target=payload.target,
         category=payload.category,
         text=payload.text,
-        reporter_id=payload.reporter_id,
+        reporter_id=reporter_id,
         idempotency_key=idempotency_key,
         via="api",
         settings=runtime.settings,
@@ -124,7 +169,7 @@ def case_out(item: decisions.QueuedCase) -> CaseOut:
 
 @staff.get("/cases")
 def moderation_queue(
-    member: StaffDep,
+    member: Annotated[Staff, staff_may(Action.MODERATION_QUEUE_READ)],
     session: SessionDep,
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -149,7 +194,11 @@ def decision_out(decision: Decision) -> DecisionOut:
 
 @staff.post("/cases/{case_id}/decision", status_code=201)
 def decide(
-    case_id: int, payload: DecisionIn, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+    case_id: int,
+    payload: DecisionIn,
+    member: Annotated[Staff, staff_may(Action.MODERATION_DECIDE)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> DecisionOut:
     decision = decisions.decide(
         session,
@@ -170,7 +219,12 @@ def decide(
 
 
 @staff.get("/cases/{case_id}")
-def get_case(case_id: int, member: StaffDep, session: SessionDep, runtime: RuntimeDep) -> CaseOut:
+def get_case(
+    case_id: int,
+    member: Annotated[Staff, staff_may(Action.MODERATION_CASE_READ)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> CaseOut:
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"no case {case_id}", code="case_not_found")
@@ -210,7 +264,10 @@ def appeal_out(appeal: Appeal) -> AppealOut:
 
 @staff.post("/appeals", status_code=201)
 def file_appeal(
-    payload: AppealIn, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+    payload: AppealIn,
+    member: Annotated[Staff, staff_may(Action.MODERATION_APPEAL_FILE)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> AppealOut:
     """File an owner's appeal (DSA Art. 20), as the platform's support relays it."""
     appeal = appeals.file_appeal(
@@ -229,7 +286,7 @@ def file_appeal(
 def decide_appeal(
     appeal_id: str,
     payload: AppealDecisionIn,
-    member: StaffDep,
+    member: Annotated[Staff, staff_may(Action.MODERATION_APPEAL_DECIDE)],
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> AppealOut:

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lawline.cli.support import open_runtime
+from lawline.cli.support import logged_in, open_runtime
 from lawline.core.db import transaction
 from lawline.core.errors import InvalidInput
 
@@ -19,7 +19,6 @@ hashes_app = typer.Typer(
     help="Hash banks of known abuse and terror media (PDQ and MD5) and their matches.",
     no_args_is_help=True,
 )
-AsUser = Annotated[str, typer.Option("--as", help="Your staff username.")]
 
 
 @hashes_app.command("import")
@@ -29,7 +28,6 @@ def hashes_import(
     ],
     bank: Annotated[str, typer.Option(help="The bank's name (created on first import).")],
     category: Annotated[str, typer.Option(help="The moderation category it holds, e.g. csam.")],
-    actor: AsUser,
     threshold: Annotated[
         int | None, typer.Option(help="Largest PDQ Hamming distance that matches (default 31).")
     ] = None,
@@ -37,12 +35,11 @@ def hashes_import(
     """Add a hash list to a bank; hashes already in it are skipped."""
     from lawline.hashes.service import import_hashes
     from lawline.moderation.categories import CATEGORIES
-    from lawline.staff.service import Role, get_staff
+    from lawline.staff.permissions import Action
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
-        staff = get_staff(session, actor)
-        staff.require(Role.MODERATOR)
+        staff = logged_in(session, runtime, Action.HASHES_MANAGE)
         result = import_hashes(
             session,
             file,
@@ -106,17 +103,15 @@ def hashes_hash(file: Annotated[Path, typer.Argument(help="An image file.")]) ->
 
 
 @hashes_app.command("matches")
-def hashes_matches(
-    case_id: Annotated[int, typer.Argument(help="A case number.")], actor: AsUser
-) -> None:
+def hashes_matches(case_id: Annotated[int, typer.Argument(help="A case number.")]) -> None:
     """The bank matches of a case: bank, signal, distance and where (never the media)."""
     from lawline.hashes.service import matches_of_case
-    from lawline.staff.service import Role, get_staff
+    from lawline.staff.permissions import Action
 
     runtime = open_runtime()
     table = Table("bank", "category", "signal", "distance", "media")
     with transaction(runtime.sessions) as session:
-        get_staff(session, actor).require(Role.MODERATOR)
+        logged_in(session, runtime, Action.HASHES_MATCHES_READ)
         for match, bank in matches_of_case(session, case_id):
             table.add_row(
                 bank.name, bank.category, match.signal_type, str(match.distance), match.media_ref

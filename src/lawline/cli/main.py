@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from lawline.cli.hashes import register as register_hash_commands
 from lawline.cli.legal import register as register_legal_commands
 from lawline.cli.moderation import register_all as register_moderation_commands
+from lawline.cli.staff import register as register_staff_commands
 from lawline.cli.support import open_runtime
 from lawline.cli.transparency import register as register_transparency_commands
 from lawline.cli.triage import register as register_triage_commands
@@ -40,6 +41,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(platform_app, name="platform")
 app.add_typer(audit_app, name="audit")
 register_legal_commands(app)
+register_staff_commands(app)
 register_moderation_commands(app)
 register_triage_commands(app)
 register_hash_commands(app)

@@ -25,13 +25,13 @@ from lawline.hashes.service import import_hashes
 from lawline.hashes.signals import pdq_hex
 from lawline.moderation import decisions
 from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Violation
-from lawline.moderation.reports import register_trusted_flagger, submit_report
+from lawline.moderation.reports import submit_report
 from lawline.moderation.triage_store import configured_model
 from lawline.platform import images
 from lawline.runtime import Runtime
 from lawline.search import service as search
-from lawline.staff.service import create_staff, get_staff
 
 THEME_CATEGORY = {
     "drugs": "drugs",
@@ -52,7 +52,7 @@ ACTION_FOR = {
 ACCOUNT_REPORTS = [("csam", 6), ("weapons", 7), ("drugs", 7)]
 
 
-def _import_demo_bank(session: Session, data_dir: Path, clock: Clock) -> HashBank:
+def _import_demo_bank(session: Session, data_dir: Path, actor: str, clock: Clock) -> HashBank:
     """The demo's bank of known media: PDQ hashes of the originals of the synthetic images the
     extremist demo channels re-post (edited). A real bank comes from a hash-sharing programme."""
     path = data_dir / "demo-hash-bank.csv"
@@ -65,7 +65,7 @@ def _import_demo_bank(session: Session, data_dir: Path, clock: Clock) -> HashBan
         category="terrorism",
         pdq_threshold=None,
         categories=list(CATEGORIES),
-        actor="staff:demo-admin",
+        actor=actor,
         clock=clock,
     ).bank
 
@@ -74,24 +74,14 @@ def chapter_moderation(ctx: DemoContext) -> None:
     runtime, console = ctx.runtime, ctx.console
     rng = random.Random(7)  # noqa: S311 - a reproducible story, not a secret
     triage = configured_model(runtime.settings.triage_model, runtime.settings.data_dir)
+    mo = ctx.staff("mo", ["moderator"])
     with transaction(runtime.sessions) as session:
         indexed = search.reindex(session, ctx.platform, runtime.clock)
-        create_staff(
-            session,
-            username="mo",
-            display_name="Mo",
-            roles=["moderator"],
-            password="demo-password-not-for-production",  # noqa: S106 - demo staff only
-            actor="staff:demo-admin",
-        )
+        assert ctx.admin is not None
         flagger = register_trusted_flagger(
-            session,
-            name="Offlimits (NL hotline)",
-            reporter_id="tf-offlimits",
-            actor="staff:demo-admin",
-            clock=runtime.clock,
+            session, name="Offlimits (NL hotline)", actor=ctx.admin.actor, clock=runtime.clock
         )
-        bank = _import_demo_bank(session, runtime.settings.data_dir, runtime.clock)
+        bank = _import_demo_bank(session, runtime.settings.data_dir, mo.actor, runtime.clock)
     console.print(
         f"  hash bank {bank.name}: PDQ hashes of {len(images.KNOWN_SEEDS)} known (synthetic) "
         f"images, category {bank.category}; reported channels' images are matched against it"
@@ -159,7 +149,6 @@ def chapter_moderation(ctx: DemoContext) -> None:
     table = Table("case", "target", "reports", "suggested", "decision", title="Moderation queue")
     violators: dict[str, list[str]] = {}
     with transaction(runtime.sessions) as session:
-        mo = get_staff(session, "mo")
         for item in decisions.queue(session, runtime.clock, limit=500):
             case = item.case
             reported = max(case.categories, key=lambda k: case.categories[k])

@@ -16,7 +16,7 @@ from lawline.moderation.models import Appeal, Case, Decision
 from lawline.moderation.violations import void_violation
 from lawline.platform.protocol import Platform
 from lawline.search import service as search
-from lawline.staff.service import Role, Staff
+from lawline.staff.service import Action, Staff
 
 APPEAL_WINDOW = timedelta(days=183)  # six months
 
@@ -68,7 +68,7 @@ def decide_appeal(
     answer: str,
     clock: Clock,
 ) -> Appeal:
-    staff.require(Role.MODERATOR)
+    staff.require(Action.MODERATION_APPEAL_DECIDE)
     appeal = session.get(Appeal, appeal_id, with_for_update=True)
     if appeal is None:
         raise NotFound(f"no appeal {appeal_id}", code="appeal_not_found")

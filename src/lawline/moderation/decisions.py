@@ -23,7 +23,7 @@ from lawline.moderation.triage import UNCERTAIN
 from lawline.moderation.violations import record_violation
 from lawline.platform.protocol import Platform
 from lawline.search import service as search
-from lawline.staff.service import Role, Staff
+from lawline.staff.service import Action, Staff
 
 ACTIONS = ("no_action", "delist", "remove", "ban")
 
@@ -120,7 +120,7 @@ def decide(
     settings: Settings,
     clock: Clock,
 ) -> Decision:
-    staff.require(Role.MODERATOR)
+    staff.require(Action.MODERATION_DECIDE)
     if action not in ACTIONS:
         raise InvalidInput(f"action is one of {', '.join(ACTIONS)}", code="action_unknown")
     if category not in CATEGORIES:
