@@ -1,8 +1,8 @@
 """Legal review pages: the queue, history and holds; a request page; the reviewer's actions.
 
-Every action calls one `legal.review` command; every read comes from `legal.review` or
-`legal.browse`. Targets' personal data stays masked until a reviewer asks to reveal it, which
-goes through `platform.service.read_subscriber` and so writes an audit entry first.
+Every action calls one `legal.review` command; every read comes from `legal.queries`.
+Targets' personal data stays masked until a reviewer asks to reveal it, which goes through
+`platform.service.read_subscriber` and so writes an audit entry first.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.authorities.service import contacts_of, get_authority
 from lawline.core.errors import LawlineError, NotFound
 from lawline.disclosure.package import package_for
-from lawline.legal import browse, queries, review
+from lawline.legal import queries, review
 from lawline.platform.service import read_subscriber
 from lawline.runtime import Runtime
 from lawline.web.render import page, time_left
-from lawline.web.sessions import Csrf, LegalStaff
+from lawline.web.sessions import Csrf, LegalReader, LegalStaff
 
 router = APIRouter(prefix="/staff/legal", include_in_schema=False)
 
@@ -51,7 +51,7 @@ def queue(
     due: Annotated[str, Query(max_length=6)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    f = browse.RequestFilter(
+    f = queries.RequestFilter(
         view=view,
         status=status or None,
         country=country or None,
@@ -60,7 +60,7 @@ def queue(
         due_within_hours=_int_or_none(due),
         page=page_number,
     )
-    listing = browse.browse(session, runtime.legal, f)
+    listing = queries.browse(session, runtime.legal, f)
     now = runtime.clock.now()
     rows = [
         {
@@ -100,12 +100,12 @@ def request_context(
         "approvers": sorted(queries.approvers(session, request)),
         "missing": queries.missing_violations(session, request),
         "callback_confirmed": queries.callback_confirmed(session, request.id),
-        "reviews": browse.reviews_of(session, request.id),
+        "reviews": queries.reviews_of(session, request.id),
         "questions": questions,
-        "callbacks": browse.callbacks_of(session, request.id),
+        "callbacks": queries.callbacks_of(session, request.id),
         "contacts": contacts_of(session, request.authority_id),
-        "history": browse.violation_history(session, accounts),
-        "trail": browse.audit_trail(session, request.id, accounts),
+        "history": queries.violation_history(session, accounts),
+        "trail": queries.audit_trail(session, request.id, accounts),
         "grounds": regime.refusal_grounds if regime else [],
         "package": package,
         "revealed": {},
@@ -117,7 +117,7 @@ def request_context(
 def show(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     done: str = "",
@@ -127,7 +127,7 @@ def show(
 
 
 @router.get("/requests/{request_id}/document")
-def document(request_id: str, staff: LegalStaff, session: SessionDep) -> Response:
+def document(request_id: str, staff: LegalReader, session: SessionDep) -> Response:
     """The order as the authority attached it, for the browser's own PDF viewer."""
     pdf = queries.get_request(session, request_id).document_pdf
     if pdf is None:
@@ -163,7 +163,7 @@ def _after(
 def approve(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     acknowledge_warnings: Annotated[bool, Form()] = False,
@@ -187,7 +187,7 @@ def approve(
 def reject(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     reason: Annotated[str, Form(max_length=4000)] = "",
@@ -206,7 +206,7 @@ def reject(
 def ask(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     question: Annotated[str, Form(max_length=4000)] = "",
@@ -224,7 +224,7 @@ def ask(
 def callback(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     contact_id: Annotated[int, Form()],
@@ -255,7 +255,7 @@ def reveal(
     request: Request,
     request_id: str,
     position: int,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> HTMLResponse:
@@ -270,7 +270,7 @@ def reveal(
         runtime.platform,
         actor=staff.actor,
         account_id=target.account_id,
-        purpose=browse.reveal_purpose(request_id),
+        purpose=queries.reveal_purpose(request_id),
         clock=runtime.clock,
     )
     shown = {"position": position, "phone": record.phone.reveal(), "country": record.country}
