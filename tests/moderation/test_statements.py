@@ -1,4 +1,4 @@
-"""Statements of reasons in the DSA Transparency Database format, and the triage classifier."""
+"""Statements of reasons in the DSA Transparency Database format."""
 
 from __future__ import annotations
 
