@@ -15,6 +15,7 @@ from lawline.hashes.models import BankedHash, HashBank, MediaMatch
 from lawline.legal.models import (
     Callback,
     InfoExchange,
+    IssuerNotice,
     LegalRequest,
     RequestTarget,
     Review,
@@ -50,6 +51,7 @@ __all__ = [
     "DisclosurePackage",
     "HashBank",
     "InfoExchange",
+    "IssuerNotice",
     "LedgerEntry",
     "LedgerHead",
     "LedgerState",

@@ -127,7 +127,7 @@ def decide(
         raise InvalidInput("unknown category", code="category_unknown")
     if len(facts.strip()) < 10:
         raise InvalidInput(
-            "state the facts and circumstances (DSA Art. 17(3)(c))", code="facts_missing"
+            "state the facts and circumstances (DSA Art. 17(3)(b))", code="facts_missing"
         )
     if manifestly_unfounded and action != "no_action":
         raise InvalidInput(

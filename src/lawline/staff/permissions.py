@@ -33,6 +33,8 @@ class Action(StrEnum):
     LEGAL_REQUEST_ASK = "legal.request.ask"
     LEGAL_CALLBACK_RECORD = "legal.callback.record"
     LEGAL_NOTIFICATIONS_READ = "legal.notifications.read"
+    LEGAL_NOTICE_SEND = "legal.notice.send"
+    LEGAL_ENFORCING_ANSWER = "legal.enforcing.answer"
     MODERATION_QUEUE_READ = "moderation.queue.read"
     MODERATION_CASE_READ = "moderation.case.read"
     MODERATION_DECIDE = "moderation.decide"
@@ -62,6 +64,8 @@ MATRIX: dict[Action, tuple[frozenset[Role], str]] = {
     Action.LEGAL_REQUEST_ASK: (_REVIEW, "ask the authority for information"),
     Action.LEGAL_CALLBACK_RECORD: (_LEGAL, "record an emergency call-back"),
     Action.LEGAL_NOTIFICATIONS_READ: (_REVIEW, "list users who may now be told"),
+    Action.LEGAL_NOTICE_SEND: (_REVIEW, "send the issuing authority an Annex III notice"),
+    Action.LEGAL_ENFORCING_ANSWER: (_REVIEW, "record a notified enforcing authority's answer"),
     Action.MODERATION_QUEUE_READ: (_MOD, "see the moderation queue"),
     Action.MODERATION_CASE_READ: (_MOD, "read a moderation case"),
     Action.MODERATION_DECIDE: (_MOD, "decide a case"),
