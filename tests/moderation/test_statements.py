@@ -8,14 +8,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyotp
 import pytest
 
+from lawline.core.settings import Settings
+from lawline.demo import PASSWORD as DEMO_PASSWORD
 from lawline.moderation import decisions
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Decision
 from lawline.moderation.reports import submit_report
 from lawline.moderation.statements import to_transparency_database, validate_statement
+from lawline.runtime import Runtime
+from lawline.staff.models import StaffMember
 from tests.moderation.conftest import World
 
 ROOT = Path(__file__).parents[2]
@@ -153,11 +158,37 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
+    # Exporting is a staff command: log in as the demo's moderator first.
+    env = {**env, "LAWLINE_DATA_DIR": str(data_dir), "XDG_CONFIG_HOME": str(tmp_path / "home")}
+    runtime = Runtime(Settings(data_dir=data_dir))
+    with runtime.sessions() as session:
+        secret = session.query(StaffMember).filter_by(username="mo").one().totp_secret
+    runtime.close()
+    password = tmp_path / "password"
+    password.write_text(DEMO_PASSWORD + "\n")
+    login = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lawline",
+            "login",
+            "mo",
+            "--password-file",
+            str(password),
+            "--totp",
+            pyotp.TOTP(secret).now(),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert login.returncode == 0, login.stderr
     export = subprocess.run(
         [sys.executable, "-m", "lawline", "moderation", "export-sor", "--since", "2020-01-01"],
         capture_output=True,
         text=True,
-        env={**env, "LAWLINE_DATA_DIR": str(data_dir)},
+        env=env,
         check=False,
     )
     assert export.returncode == 0, export.stderr
@@ -168,7 +199,7 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
         [sys.executable, "-m", "lawline", "moderation", "export-sor", "--since", "yesterday"],
         capture_output=True,
         text=True,
-        env={**env, "LAWLINE_DATA_DIR": str(data_dir)},
+        env=env,
         check=False,
     )
     assert bad.returncode == 2
