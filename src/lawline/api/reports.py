@@ -34,7 +34,7 @@ from lawline.moderation.schemas import (
     ReportOut,
     SearchHit,
 )
-from lawline.moderation.triage import configured_model
+from lawline.moderation.triage_store import configured_model
 from lawline.search import service as search_service
 from lawline.staff.service import Action, Staff
 
@@ -108,7 +108,7 @@ def post_report(
     submitted = submit_report(
         session,
         runtime.platform,
-        configured_model(runtime.settings.triage_model),
+        configured_model(runtime.settings.triage_model, runtime.settings.data_dir),
         target=payload.target,
         category=payload.category,
         text=payload.text,

@@ -34,7 +34,7 @@ from lawline.core.errors import LawlineError, Unauthorized
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.models import Case, Report
 from lawline.moderation.reports import submit_report
-from lawline.moderation.triage import configured_model
+from lawline.moderation.triage_store import configured_model
 from lawline.runtime import Runtime
 
 GREETING = (
@@ -160,7 +160,7 @@ def _file(runtime: Runtime, target: str, category: str, text: str, reporter: str
         submitted = submit_report(
             session,
             runtime.platform,
-            configured_model(runtime.settings.triage_model),
+            configured_model(runtime.settings.triage_model, runtime.settings.data_dir),
             target=target,
             category=category,
             text=text,

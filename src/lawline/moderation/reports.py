@@ -22,11 +22,12 @@ from lawline.core.errors import Conflict, Forbidden, InvalidInput, TooManyReques
 from lawline.core.ids import new_id
 from lawline.core.pii import find_personal_data, is_phone_digits
 from lawline.core.settings import Settings
+from lawline.hashes.service import match_media, record_match
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.models import Case, Report, Reporter, TrustedFlagger
 from lawline.moderation.targets import Target, resolve_target
 from lawline.moderation.triage import TriageModel
-from lawline.platform.protocol import Platform
+from lawline.platform.protocol import Media, Platform
 
 MAX_TEXT = 2000
 # `reporter:<id>` must fit the audit log's actor column (128).
@@ -159,6 +160,35 @@ def target_text(platform: Platform, case: Case) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def target_media(platform: Platform, case: Case) -> list[Media]:
+    """The images of a case's target: the post's, or those of the channel's newest posts."""
+    if case.channel_id is None:
+        return []
+    if case.post_id is not None:
+        return platform.post_media(case.channel_id, case.post_id)
+    return [
+        m
+        for p in platform.recent_posts(case.channel_id, limit=10)
+        for m in platform.post_media(case.channel_id, p.id)
+    ]
+
+
+def _match_known_media(session: Session, platform: Platform, case: Case, clock: Clock) -> None:
+    """A match with a hash bank of known media outranks any text suggestion: the case goes to
+    the top of the queue, its suggestion names the bank. Only hashes are kept, never media."""
+    matches = match_media(session, target_media(platform, case))
+    if not matches:
+        return
+    best = matches[0]
+    case.media_match = best.bank.name
+    case.triage_category = best.bank.category
+    case.triage_score = 1.0
+    case.triage_model = f"hash-bank:{best.bank.name}"
+    session.flush()
+    for match in matches:
+        record_match(session, case.id, match, actor="system:hashes", clock=clock)
+
+
 def submit_report(
     session: Session,
     platform: Platform,
@@ -232,6 +262,8 @@ def submit_report(
             case.triage_category = suggestion.category
             case.triage_score = round(suggestion.score, 4)
             case.triage_model = suggestion.model
+    if case.reports == 1:
+        _match_known_media(session, platform, case, clock)
     audit.append(
         session,
         "report.received",
