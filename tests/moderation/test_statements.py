@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from lawline.moderation import decisions
@@ -157,8 +158,6 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
     import sqlite3
     import time
 
-    import pyotp
-
     from lawline.demo import PASSWORD
 
     env = {**env, "LAWLINE_DATA_DIR": str(data_dir), "XDG_CONFIG_HOME": str(tmp_path / "config")}
@@ -201,7 +200,7 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
         [sys.executable, "-m", "lawline", "moderation", "export-sor", "--since", "yesterday"],
         capture_output=True,
         text=True,
-        env={**env, "LAWLINE_DATA_DIR": str(data_dir)},
+        env=env,
         check=False,
     )
     assert bad.returncode == 2
