@@ -11,16 +11,12 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from lawline.core.settings import Settings
-from lawline.demo import PASSWORD as DEMO_PASSWORD
 from lawline.moderation import decisions
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Decision
 from lawline.moderation.reports import submit_report
 from lawline.moderation.statements import to_transparency_database, validate_statement
-from lawline.runtime import Runtime
-from lawline.staff.models import StaffMember
 from tests.moderation.conftest import World
 
 ROOT = Path(__file__).parents[2]
@@ -158,14 +154,19 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    # Exporting is a staff command: log in as the demo's moderator first.
-    env = {**env, "LAWLINE_DATA_DIR": str(data_dir), "XDG_CONFIG_HOME": str(tmp_path / "home")}
-    runtime = Runtime(Settings(data_dir=data_dir))
-    with runtime.sessions() as session:
-        secret = session.query(StaffMember).filter_by(username="mo").one().totp_secret
-    runtime.close()
-    password = tmp_path / "password"
-    password.write_text(DEMO_PASSWORD + "\n")
+    # the export is a moderator's command: log in as the demo's moderator first
+    import sqlite3
+    import time
+
+    from lawline.demo import PASSWORD
+
+    env = {**env, "LAWLINE_DATA_DIR": str(data_dir), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    with sqlite3.connect(data_dir / "lawline.sqlite") as connection:
+        (secret,) = connection.execute(
+            "SELECT totp_secret FROM staff_members WHERE username = 'mo'"
+        ).fetchone()
+    (tmp_path / "password").write_text(PASSWORD)
+    code = pyotp.TOTP(secret).at(time.time() + 30)  # the demo used this step's code already
     login = subprocess.run(
         [
             sys.executable,
@@ -174,9 +175,9 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
             "login",
             "mo",
             "--password-file",
-            str(password),
+            str(tmp_path / "password"),
             "--totp",
-            pyotp.TOTP(secret).now(),
+            code,
         ],
         capture_output=True,
         text=True,
