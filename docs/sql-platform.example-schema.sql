@@ -41,3 +41,13 @@ CREATE TABLE chat_messages (
     hidden     BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (chat_id, message_id)
 );
+
+CREATE TABLE message_attachments (
+    chat_id       BIGINT NOT NULL,
+    message_id    INTEGER NOT NULL,
+    attachment_id INTEGER NOT NULL,
+    mime_type     TEXT NOT NULL,
+    content       BYTEA NOT NULL,
+    PRIMARY KEY (chat_id, message_id, attachment_id),
+    FOREIGN KEY (chat_id, message_id) REFERENCES chat_messages (chat_id, message_id)
+);

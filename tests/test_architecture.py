@@ -18,6 +18,7 @@ DOMAINS = (
     "staff",
     "authorities",
     "search",
+    "hashes",
     "moderation",
     "disclosure",
     "legal",

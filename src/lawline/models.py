@@ -11,6 +11,7 @@ from lawline.audit.models import (
 from lawline.authorities.models import Authority, AuthorityKey, CallbackContact, SeenSignature
 from lawline.core.db import Base
 from lawline.disclosure.models import DisclosurePackage, PreservationHold
+from lawline.hashes.models import BankedHash, HashBank, MediaMatch
 from lawline.legal.models import (
     Callback,
     InfoExchange,
@@ -41,18 +42,21 @@ __all__ = [
     "AuditState",
     "Authority",
     "AuthorityKey",
+    "BankedHash",
     "Base",
     "Callback",
     "CallbackContact",
     "Case",
     "Decision",
     "DisclosurePackage",
+    "HashBank",
     "InfoExchange",
     "IssuerNotice",
     "LedgerEntry",
     "LedgerHead",
     "LedgerState",
     "LegalRequest",
+    "MediaMatch",
     "PreservationHold",
     "Report",
     "Reporter",

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from lawline.core.clock import FixedClock
 from lawline.core.settings import Settings
-from lawline.moderation.triage import TriageModel, default_model
+from lawline.moderation.triage import TriageModel
+from lawline.moderation.triage_store import default_model
 from lawline.platform.embedded import EmbeddedPlatform
 from lawline.staff.service import Staff
 from tests import factories

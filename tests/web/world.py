@@ -15,7 +15,7 @@ from lawline.moderation.appeals import file_appeal
 from lawline.moderation.decisions import decide
 from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.reports import submit_report
-from lawline.moderation.triage import configured_model
+from lawline.moderation.triage_store import configured_model
 from lawline.runtime import Runtime
 from lawline.staff.models import StaffMember
 from lawline.staff.service import get_staff
@@ -125,7 +125,7 @@ def _report(session: Session, runtime: Runtime, channel: Any, category: str, who
     submitted = submit_report(
         session,
         runtime.platform,
-        configured_model(runtime.settings.triage_model),
+        configured_model(runtime.settings.triage_model, runtime.settings.data_dir),
         target=f"t.me/{channel.name}",
         category=category,
         text="sells drugs openly, see the pinned post",

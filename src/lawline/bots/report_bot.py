@@ -14,6 +14,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -33,7 +34,7 @@ from lawline.core.errors import LawlineError, Unauthorized
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.models import Case, Report
 from lawline.moderation.reports import submit_report
-from lawline.moderation.triage import configured_model
+from lawline.moderation.triage_store import configured_model
 from lawline.runtime import Runtime
 
 GREETING = (
@@ -87,7 +88,7 @@ def build_router(runtime: Runtime, secret: str) -> Router:
     @router.message(Command("status"))
     async def status(message: Message, command: CommandObject) -> None:
         assert message.from_user is not None
-        if not command.args or not command.args.strip().isdigit():
+        if not command.args or not re.fullmatch(r"[0-9]{1,9}", command.args.strip()):
             await message.answer("Use /status followed by your case number, e.g. /status 12.")
             return
         text = await asyncio.to_thread(
@@ -159,7 +160,7 @@ def _file(runtime: Runtime, target: str, category: str, text: str, reporter: str
         submitted = submit_report(
             session,
             runtime.platform,
-            configured_model(runtime.settings.triage_model),
+            configured_model(runtime.settings.triage_model, runtime.settings.data_dir),
             target=target,
             category=category,
             text=text,

@@ -19,6 +19,7 @@ from lawline.core.settings import Settings
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.models import Case, Decision, Report, Reporter, TrustedFlagger
 from lawline.moderation.statements import EEA_AND_EU, build_statement
+from lawline.moderation.triage import UNCERTAIN
 from lawline.moderation.violations import record_violation
 from lawline.platform.protocol import Platform
 from lawline.search import service as search
@@ -35,11 +36,14 @@ class QueuedCase:
 
 
 def priority(case: Case, now_hours_old: float, overdue: bool) -> float:
-    """Overdue first, then trusted flaggers, severity, the triage score, reporters, age."""
+    """Known media first (a hash-bank match), then overdue, trusted flaggers, severity, the
+    triage score, reporters, age."""
     worst = max((CATEGORIES[c].severity for c in case.categories), default=1)
-    suggested = (case.triage_score or 0.0) if case.triage_category not in (None, "none") else 0.0
+    no_label = (None, "none", UNCERTAIN)
+    suggested = (case.triage_score or 0.0) if case.triage_category not in no_label else 0.0
     return (
-        (10_000 if overdue else 0)
+        (100_000 if case.media_match else 0)
+        + (10_000 if overdue else 0)
         + (1_000 if case.trusted else 0)
         + worst * 50
         + suggested * 40
@@ -160,7 +164,7 @@ def decide(
         suggestion_score=case.triage_score,
         suggestion_model=case.triage_model,
         followed_suggestion=None
-        if case.triage_category is None
+        if case.triage_category in (None, UNCERTAIN)
         else (
             (action == "no_action") == (case.triage_category == "none")
             and (action == "no_action" or case.triage_category == category)

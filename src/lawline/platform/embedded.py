@@ -6,6 +6,7 @@ a time range are a single B-tree range scan, whatever the size of the file.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from lawline.platform.protocol import (
     AccountRef,
     Channel,
     IpEvent,
+    Media,
     Platform,
     Post,
     SubscriberRecord,
@@ -65,6 +67,15 @@ CREATE TABLE IF NOT EXISTS posts (
     removed INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (channel_id, id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS media (
+    channel_id INTEGER NOT NULL,
+    post_id INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    mime TEXT NOT NULL,
+    data BLOB NOT NULL,
+    known INTEGER NOT NULL DEFAULT 0,  -- synthetic ground truth: an edited copy of a known image
+    PRIMARY KEY (channel_id, post_id, id)
+) WITHOUT ROWID;
 """
 
 
@@ -79,7 +90,8 @@ def _epoch(value: datetime) -> int:
 
 
 def _int_id(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    # ASCII digits that fit SQLite's 64-bit integer (`"1²".isdigit()` is true).
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 class EmbeddedPlatform(Platform):
@@ -222,6 +234,20 @@ class EmbeddedPlatform(Platform):
         return None if row is None else Post(channel_id, row[0], _ts(row[1]), row[2], bool(row[3]))
 
     # actions
+    def post_media(self, channel_id: str, post_id: int) -> list[Media]:
+        channel = _int_id(channel_id)
+        if channel is None:
+            return []
+        try:
+            rows = self._all(
+                "SELECT id, mime, data FROM media WHERE channel_id = ? AND post_id = ? ORDER BY id",
+                channel,
+                post_id,
+            )
+        except sqlite3.OperationalError:  # a platform file generated before media existed
+            return []
+        return [Media(str(channel), post_id, str(r[0]), r[1], bytes(r[2])) for r in rows]
+
     def _update(self, sql: str, *params: Any) -> bool:
         with self._write() as connection:
             return connection.execute(sql, params).rowcount > 0

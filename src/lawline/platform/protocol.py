@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -65,7 +65,20 @@ class Post:
     removed: bool
 
 
+@dataclass(frozen=True)
+class Media:
+    """An image attached to a post. Lawline hashes it in memory and never stores or shows it."""
+
+    channel_id: str
+    post_id: int
+    id: str
+    mime: str
+    data: bytes = field(repr=False)
+
+
 _USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{3,31})$")
+# ASCII digits only (`str.isdigit` also takes "1²"), and no longer than a 64-bit id.
+ACCOUNT_ID = re.compile(r"^[0-9]{1,19}$")
 
 
 @dataclass(frozen=True)
@@ -78,8 +91,10 @@ class AccountRef:
     @classmethod
     def parse(cls, text: str, region: str | None = None) -> AccountRef:
         text = text.strip()
-        if text.isdigit():
+        if ACCOUNT_ID.match(text):
             return cls("id", text)
+        if text.isdigit():
+            raise InvalidInput("an account id is at most 19 digits 0-9", code="target_malformed")
         if text.startswith("@") or (text and text[0].isalpha()):
             match = _USERNAME.match(text)
             if match is None:
@@ -126,6 +141,10 @@ class Platform(ABC):
 
     @abstractmethod
     def post(self, channel_id: str, post_id: int) -> Post | None: ...
+
+    def post_media(self, channel_id: str, post_id: int) -> list[Media]:
+        """The images attached to a post, oldest first; a platform that shares none returns []."""
+        return []
 
     def channel_owner(self, channel_id: str) -> Account | None:
         channel = self.channel(channel_id)

@@ -41,6 +41,8 @@ class Action(StrEnum):
     MODERATION_APPEAL_FILE = "moderation.appeal.file"
     MODERATION_APPEAL_DECIDE = "moderation.appeal.decide"
     MODERATION_EXPORT = "moderation.export"
+    HASHES_MANAGE = "hashes.manage"
+    HASHES_MATCHES_READ = "hashes.matches.read"
     FLAGGERS_READ = "flaggers.read"
     FLAGGERS_MANAGE = "flaggers.manage"
     REGISTRY_READ = "registry.read"
@@ -70,6 +72,8 @@ MATRIX: dict[Action, tuple[frozenset[Role], str]] = {
     Action.MODERATION_APPEAL_FILE: (_MOD, "file an owner's appeal"),
     Action.MODERATION_APPEAL_DECIDE: (_MOD, "decide an appeal"),
     Action.MODERATION_EXPORT: (_MOD, "export statements of reasons"),
+    Action.HASHES_MANAGE: (_MOD | _ADMIN, "import hash lists into banks of known media"),
+    Action.HASHES_MATCHES_READ: (_MOD, "see a case's known-media matches (never the media)"),
     Action.FLAGGERS_READ: (_MOD | _ADMIN, "see trusted flaggers and their accuracy"),
     Action.FLAGGERS_MANAGE: (_ADMIN, "register trusted flaggers, issue and revoke their keys"),
     Action.REGISTRY_READ: (_LEGAL | _ADMIN, "read the authority registry"),

@@ -18,7 +18,7 @@ from lawline.boundary import RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.reports import submit_report
-from lawline.moderation.triage import configured_model
+from lawline.moderation.triage_store import configured_model
 from lawline.search import service as search_service
 from lawline.web.render import page, set_cookie
 from lawline.web.sessions import Csrf
@@ -79,7 +79,7 @@ def report(
         submitted = submit_report(
             session,
             runtime.platform,
-            configured_model(runtime.settings.triage_model),
+            configured_model(runtime.settings.triage_model, runtime.settings.data_dir),
             target=target,
             category=category,
             text=text,

@@ -1,4 +1,4 @@
-"""Statements of reasons in the DSA Transparency Database format, and the triage classifier."""
+"""Statements of reasons in the DSA Transparency Database format."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from lawline.moderation import decisions
@@ -16,7 +17,6 @@ from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Decision
 from lawline.moderation.reports import submit_report
 from lawline.moderation.statements import to_transparency_database, validate_statement
-from lawline.moderation.triage import DATA, default_model, load_corpus
 from tests.moderation.conftest import World
 
 ROOT = Path(__file__).parents[2]
@@ -154,11 +154,42 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
+    # the export is a moderator's command: log in as the demo's moderator first
+    import sqlite3
+    import time
+
+    from lawline.demo import PASSWORD
+
+    env = {**env, "LAWLINE_DATA_DIR": str(data_dir), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    with sqlite3.connect(data_dir / "lawline.sqlite") as connection:
+        (secret,) = connection.execute(
+            "SELECT totp_secret FROM staff_members WHERE username = 'mo'"
+        ).fetchone()
+    (tmp_path / "password").write_text(PASSWORD)
+    code = pyotp.TOTP(secret).at(time.time() + 30)  # the demo used this step's code already
+    login = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lawline",
+            "login",
+            "mo",
+            "--password-file",
+            str(tmp_path / "password"),
+            "--totp",
+            code,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert login.returncode == 0, login.stderr
     export = subprocess.run(
         [sys.executable, "-m", "lawline", "moderation", "export-sor", "--since", "2020-01-01"],
         capture_output=True,
         text=True,
-        env={**env, "LAWLINE_DATA_DIR": str(data_dir)},
+        env=env,
         check=False,
     )
     assert export.returncode == 0, export.stderr
@@ -169,58 +200,8 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
         [sys.executable, "-m", "lawline", "moderation", "export-sor", "--since", "yesterday"],
         capture_output=True,
         text=True,
-        env={**env, "LAWLINE_DATA_DIR": str(data_dir)},
+        env=env,
         check=False,
     )
     assert bad.returncode == 2
     assert bad.stderr.strip().startswith("error: not a date")
-
-
-# -- triage --------------------------------------------------------------------------------
-def test_eval_on_the_held_out_split_prints_the_figures_in_the_readme() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "lawline", "triage", "eval", str(DATA / "heldout.jsonl")],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
-    )
-    last = run.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"macro-F1: 0\.\d{3}", last)
-    readme = (ROOT / "README.md").read_text()
-    assert last in readme
-    for line in run.stdout.strip().splitlines()[1:-1]:
-        assert line.split()[0] in readme
-
-
-def test_the_fast_scorer_agrees_with_scikit_learn() -> None:
-    model = default_model()
-    rows = load_corpus(DATA / "heldout.jsonl") + load_corpus(DATA / "train.jsonl")[:300]
-    texts = [r["text"] for r in rows]
-    assert [model.score(t).category for t in texts] == model.predict_batch(texts)
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("Glock 19 and ammo without papers, meet in Lyon", "weapons"),
-        ("Свежая партия мефедрона, закладки по городу", "drugs"),
-        ("Verdubbel je bitcoin in 24 uur, gegarandeerd", "scam"),
-        ("Police seize 40 kg of cocaine in the port, three arrested", "none"),
-        ("Jagdschein Kurs: sicherer Umgang mit Gewehren", "none"),
-        ("Test your pills at the free drug checking service", "none"),
-    ],
-)
-def test_triage_reads_six_languages_and_leaves_hard_negatives_alone(
-    text: str, category: str
-) -> None:
-    assert default_model().score(text).category == category
-
-
-@pytest.mark.parametrize(
-    "text", ["", "   ", "😀" * 50, "\x00\x01", "a" * 20_000, "日本語のテキスト"]
-)
-def test_odd_text_does_not_break_triage(text: str) -> None:
-    suggestion = default_model().score(text)
-    assert suggestion.category in {*CATEGORIES, "none"}
-    assert 0.0 <= suggestion.score <= 1.0
