@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Security
 from pydantic import BaseModel, Field
 
 from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.openapi import errors
+from lawline.api.params import RequestIdPath
+from lawline.api.security import STAFF_BEARER
 from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
+from lawline.core.fields import InputModel
 from lawline.legal import notices, queries, review
 from lawline.legal.enforcing import record_enforcing_answer
 from lawline.legal.schemas import EnforcingAnswerIn, NoticeIn, NoticeOut, Reason, RequestOut
@@ -28,7 +32,7 @@ from lawline.staff.service import (
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
 
-class LoginIn(BaseModel):
+class LoginIn(InputModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=200)
     totp: str = Field(pattern=r"^\d{6}$")
@@ -46,7 +50,10 @@ def _bearer(authorization: str | None) -> str:
 
 
 def current_staff(
-    session: SessionDep, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+    session: SessionDep,
+    runtime: RuntimeDep,
+    authorization: Annotated[str | None, Header()] = None,
+    _scheme: Annotated[object, Security(STAFF_BEARER)] = None,
 ) -> Staff:
     return staff_for_token(session, _bearer(authorization), runtime.clock)
 
@@ -65,7 +72,7 @@ def staff_may(action: Action) -> Any:
     return Depends(dependency)
 
 
-@router.post("/login", dependencies=[throttled("login", "login_rate")])
+@router.post("/login", dependencies=[throttled("login", "login_rate")], responses=errors(401, 429))
 def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
     """Password and TOTP code for a bearer token. A code works once; five failures lock the
     account with a growing back-off; calls are throttled per client."""
@@ -113,21 +120,21 @@ class StaffRequestOut(RequestOut):
     callback_confirmed: bool
 
 
-class ApproveIn(BaseModel):
+class ApproveIn(InputModel):
     acknowledge_warnings: bool = False
     note: str | None = Field(default=None, max_length=4000)
 
 
-class RejectIn(BaseModel):
+class RejectIn(InputModel):
     reason: str = Field(min_length=1, max_length=4000)
     ground: str | None = Field(default=None, max_length=60)
 
 
-class AskIn(BaseModel):
+class AskIn(InputModel):
     question: str = Field(min_length=1, max_length=4000)
 
 
-class CallbackIn(BaseModel):
+class CallbackIn(InputModel):
     contact_id: int
     confirmed: bool
     note: str = Field(default="", max_length=4000)
@@ -169,7 +176,7 @@ def _staff_view(session: SessionDep, runtime: RuntimeDep, request_id: str) -> St
 
 @router.get("/requests/{request_id}")
 def show(
-    request_id: str,
+    request_id: RequestIdPath,
     staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_READ)],
     session: SessionDep,
     runtime: RuntimeDep,
@@ -177,9 +184,9 @@ def show(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/approve")
+@router.post("/requests/{request_id}/approve", responses=errors(409))
 def approve(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: ApproveIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_APPROVE)],
     session: SessionDep,
@@ -197,9 +204,9 @@ def approve(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/reject")
+@router.post("/requests/{request_id}/reject", responses=errors(409))
 def reject(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: RejectIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_REJECT)],
     session: SessionDep,
@@ -217,9 +224,9 @@ def reject(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/ask")
+@router.post("/requests/{request_id}/ask", responses=errors(409))
 def ask(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: AskIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_ASK)],
     session: SessionDep,
@@ -232,9 +239,9 @@ def ask(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/callback")
+@router.post("/requests/{request_id}/callback", responses=errors(409))
 def callback(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: CallbackIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_CALLBACK_RECORD)],
     session: SessionDep,
