@@ -89,17 +89,19 @@ def requests_of(session: Session, authority_id: str) -> list[LegalRequest]:
     )
 
 
-def approvers(session: Session, request: LegalRequest) -> set[str]:
-    """Staff who approved in the current review round (earlier rounds no longer count)."""
-    return set(
-        session.execute(
-            select(Review.staff).where(
-                Review.request_id == request.id,
-                Review.action == "approve",
-                Review.review_round == request.review_round,
-            )
-        ).scalars()
+def approvers(
+    session: Session, request: LegalRequest, *, acknowledged_only: bool = False
+) -> set[str]:
+    """Staff who approved in the current review round (earlier rounds no longer count);
+    with `acknowledged_only`, only those who acknowledged the order's warnings."""
+    query = select(Review.staff).where(
+        Review.request_id == request.id,
+        Review.action == "approve",
+        Review.review_round == request.review_round,
     )
+    if acknowledged_only:
+        query = query.where(Review.acknowledged_warnings.is_(True))
+    return set(session.execute(query).scalars())
 
 
 def targets_of(session: Session, request_id: str) -> list[RequestTarget]:

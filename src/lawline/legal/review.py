@@ -50,7 +50,11 @@ def approve(
             "the staff member who entered a request may not approve it",
             code="approver_entered_request",
         )
-    if staff.actor in approvers(session, request):
+    # Warnings can arise between two approvals (a violation voided on appeal): then only
+    # approvals that acknowledged them count, and an earlier approver must approve again.
+    missing = missing_violations(session, request)
+    needs_acknowledgement = bool(request.warnings or missing)
+    if staff.actor in approvers(session, request, acknowledged_only=needs_acknowledgement):
         raise Conflict(
             "you approved this request already; a second approver is needed",
             code="already_approved",
@@ -61,10 +65,9 @@ def approve(
             "before approval",
             code="callback_required",
         )
-    missing = missing_violations(session, request)
     if missing and not request.binding:
         raise Conflict("a target has no confirmed violation on record", code="target_not_violator")
-    if (request.warnings or missing) and not acknowledge_warnings:
+    if needs_acknowledgement and not acknowledge_warnings:
         raise Conflict(
             "this binding order carries warnings the approver must acknowledge",
             code="warnings_not_acknowledged",
@@ -78,7 +81,7 @@ def approve(
         body={"round": request.review_round, "acknowledged_warnings": acknowledge_warnings},
         clock=ctx.clock,
     )
-    if len(approvers(session, request)) >= 2:
+    if len(approvers(session, request, acknowledged_only=needs_acknowledgement)) >= 2:
         transition(session, request, Status.APPROVED, actor=staff.actor, clock=ctx.clock)
         _disclose(session, ctx, request)
         transition(session, request, Status.DISCLOSED, actor="system:lawline", clock=ctx.clock)
