@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
@@ -26,13 +27,20 @@ APPEAL_WINDOW = timedelta(days=184)
 def file_appeal(
     session: Session, decision_id: str, *, appellant_account_id: str, grounds: str, clock: Clock
 ) -> Appeal:
-    decision = session.get(Decision, decision_id)
+    # The decision's row lock orders racing appeals (SQLite writers are serial already), so the
+    # check below sees an appeal another connection filed a moment ago.
+    decision = session.get(Decision, decision_id, with_for_update=True)
     if decision is None:
         raise NotFound(f"no decision {decision_id}", code="decision_not_found")
     case = session.get(Case, decision.case_id)
     assert case is not None
     if case.account_id != appellant_account_id:
         raise Forbidden("only the owner of the target may appeal", code="not_the_owner")
+    # One internal complaint per decision (DSA Art. 20): two would be decided apart and could
+    # both reverse and uphold the same restriction.
+    filed = session.scalar(select(Appeal.id).where(Appeal.decision_id == decision_id).limit(1))
+    if filed is not None:
+        raise Conflict("the decision is appealed already", code="appeal_exists", appeal=filed)
     if decision.action == "no_action":
         raise Conflict("nothing was restricted", code="nothing_to_appeal")
     if clock.now() > decision.decided_at + APPEAL_WINDOW:
