@@ -152,6 +152,22 @@ def test_a_binding_order_is_refused_only_on_a_listed_ground(legal_api: LegalApi)
     assert seen["decision_reason"] == "The order names no data we hold."
 
 
+def test_a_refusal_ground_is_a_listed_code_never_free_text(legal_api: LegalApi) -> None:
+    """A ground is audited and counted: a phone number sent as one was a 500 from the audit's
+    personal-data guard; any unlisted ground is a 422 and the request stays in review."""
+    created = legal_api.client("nl").submit(request_document(targets=["100005"]))
+    assert created["binding"] is False
+    for ground in ["+31612345678", "not a ground"]:
+        refused = staff_post(
+            legal_api, "carla", created["id"], "reject", reason="no", ground=ground
+        )
+        assert (refused["http"], refused["error"]["code"]) == (422, "refusal_ground_unknown")
+        assert "612345678" not in json.dumps(refused)
+    assert legal_api.client("nl").get(created["id"])["status"] == "in_review"
+    plain = staff_post(legal_api, "carla", created["id"], "reject", reason="not proportionate")
+    assert (plain["http"], plain["status"]) == (200, "rejected")
+
+
 def test_a_national_order_for_a_non_violator_is_refused_but_an_epoc_is_not(
     legal_api: LegalApi,
 ) -> None:

@@ -180,15 +180,18 @@ def reject(
     if not reason.strip():
         raise InvalidInput("a rejection states its reason", code="reason_missing")
     request = lock_request(session, request_id)
-    if request.binding:
-        regime = ctx.policy.regimes[request.regime]
-        grounds = {g.code for g in regime.refusal_grounds}
-        if ground not in grounds:
-            raise InvalidInput(
-                "a binding order may be refused only on a listed ground: "
-                + ", ".join(sorted(grounds)),
-                code="refusal_ground_not_allowed",
-            )
+    grounds = {g.code for g in ctx.policy.regimes[request.regime].refusal_grounds}
+    if request.binding and ground not in grounds:
+        raise InvalidInput(
+            "a binding order may be refused only on a listed ground: " + ", ".join(sorted(grounds)),
+            code="refusal_ground_not_allowed",
+        )
+    # A ground is a code of the regime's list (it is audited and counted), never free text.
+    if ground is not None and ground not in grounds:
+        raise InvalidInput(
+            "the ground is not one this regime lists: " + (", ".join(sorted(grounds)) or "none"),
+            code="refusal_ground_unknown",
+        )
     transition(
         session,
         request,
