@@ -21,6 +21,7 @@ from lawline.moderation.models import (
     TrustedFlagger,
     Violation,
 )
+from lawline.outbox.models import Intent, JobRun
 from lawline.search.models import SearchChannel
 from lawline.staff.models import StaffMember, StaffToken
 
@@ -39,6 +40,8 @@ __all__ = [
     "Decision",
     "DisclosurePackage",
     "InfoExchange",
+    "Intent",
+    "JobRun",
     "LegalRequest",
     "PreservationHold",
     "Report",

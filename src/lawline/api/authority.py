@@ -110,7 +110,6 @@ def submit(
         entered_by=f"authority:{caller.authority_id}",
     )
     out = request_out(session, request, runtime)
-    session.commit()  # stored, rejected or not, before the authority hears of it
     if request.status == "rejected":
         return error_response(
             422,
@@ -148,7 +147,6 @@ def answer(
         session, runtime.legal, request_id, authority_id=caller.authority_id, answer=payload.answer
     )
     out = request_out(session, request, runtime)
-    session.commit()
     return out
 
 
@@ -165,7 +163,6 @@ def extend(
         confirm_production=payload.confirm_production,
     )
     out = request_out(session, request, runtime)
-    session.commit()
     return out
 
 
@@ -184,7 +181,6 @@ def fetch(request_id: str, caller: Caller, session: SessionDep, runtime: Runtime
     data = review.deliver_package(
         session, runtime.legal, request_id, authority_id=caller.authority_id
     )
-    session.commit()
     return Response(
         data,
         media_type="application/octet-stream",

@@ -9,9 +9,8 @@ from pydantic import BaseModel, Field
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.staff import StaffDep
-from lawline.core.errors import NotFound
-from lawline.moderation import appeals, decisions
-from lawline.moderation.models import Appeal, Case, Decision, Report
+from lawline.moderation import appeals, decisions, queries
+from lawline.moderation.models import Appeal, Decision, Report
 from lawline.moderation.reports import submit_report
 from lawline.moderation.schemas import (
     CaseOut,
@@ -21,7 +20,6 @@ from lawline.moderation.schemas import (
     ReportOut,
     SearchHit,
 )
-from lawline.moderation.triage import configured_model
 from lawline.search import service as search_service
 
 public = APIRouter(tags=["public"])
@@ -50,31 +48,23 @@ def post_report(
     """Report a public channel, group, post or account. A 2xx means the report is stored."""
     submitted = submit_report(
         session,
-        runtime.platform,
-        configured_model(runtime.settings.triage_model),
+        runtime.moderation,
         target=payload.target,
         category=payload.category,
         text=payload.text,
         reporter_id=payload.reporter_id,
         idempotency_key=idempotency_key,
         via="api",
-        settings=runtime.settings,
-        clock=runtime.clock,
     )
-    out = report_out(submitted.report)
-    session.commit()  # acknowledged only once committed
     if submitted.replayed:
         response.status_code = 200
-    return out
+    return report_out(submitted.report)
 
 
 @public.get("/v1/reports/{report_id}")
 def get_report(report_id: str, session: SessionDep) -> ReportOut:
     """A report's status and outcome (report ids are unguessable)."""
-    report = session.get(Report, report_id)
-    if report is None:
-        raise NotFound("no such report", code="report_not_found")
-    return report_out(report)
+    return report_out(queries.get_report(session, report_id))
 
 
 @public.get("/v1/search")
@@ -97,7 +87,7 @@ def search(
     ]
 
 
-def case_out(item: decisions.QueuedCase) -> CaseOut:
+def case_out(item: queries.QueuedCase) -> CaseOut:
     c = item.case
     suggestion = (
         None
@@ -130,7 +120,7 @@ def moderation_queue(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[CaseOut]:
     """Open cases, highest priority first (overdue, trusted flaggers, severity, score...)."""
-    return [case_out(item) for item in decisions.queue(session, runtime.clock, limit)]
+    return [case_out(item) for item in queries.queue(session, runtime.clock, limit)]
 
 
 def decision_out(decision: Decision) -> DecisionOut:
@@ -153,7 +143,7 @@ def decide(
 ) -> DecisionOut:
     decision = decisions.decide(
         session,
-        runtime.platform,
+        runtime.moderation,
         case_id,
         staff=member,
         action=payload.action,
@@ -161,20 +151,13 @@ def decide(
         facts=payload.facts,
         manifestly_unfounded=payload.manifestly_unfounded,
         territorial_scope=payload.territorial_scope,
-        settings=runtime.settings,
-        clock=runtime.clock,
     )
-    out = decision_out(decision)
-    session.commit()
-    return out
+    return decision_out(decision)
 
 
 @staff.get("/cases/{case_id}")
 def get_case(case_id: int, member: StaffDep, session: SessionDep, runtime: RuntimeDep) -> CaseOut:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"no case {case_id}", code="case_not_found")
-    return case_out(decisions.rank(case, runtime.clock.now()))
+    return case_out(queries.rank(queries.get_case(session, case_id), runtime.clock.now()))
 
 
 class AppealIn(BaseModel):
@@ -220,9 +203,7 @@ def file_appeal(
         grounds=payload.grounds,
         clock=runtime.clock,
     )
-    out = appeal_out(appeal)
-    session.commit()
-    return out
+    return appeal_out(appeal)
 
 
 @staff.post("/appeals/{appeal_id}/decision")
@@ -236,13 +217,10 @@ def decide_appeal(
     """A moderator other than the one who decided the case upholds or reverses it."""
     appeal = appeals.decide_appeal(
         session,
-        runtime.platform,
+        runtime.moderation,
         appeal_id,
         staff=member,
         reverse=payload.reverse,
         answer=payload.answer,
-        clock=runtime.clock,
     )
-    out = appeal_out(appeal)
-    session.commit()
-    return out
+    return appeal_out(appeal)

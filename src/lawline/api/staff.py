@@ -49,7 +49,6 @@ def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOu
         totp=payload.totp,
         clock=runtime.clock,
     )
-    session.commit()
     return TokenOut(token=token)
 
 
@@ -141,7 +140,6 @@ def approve(
         acknowledge_warnings=payload.acknowledge_warnings,
         note=payload.note,
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)
 
 
@@ -157,7 +155,6 @@ def reject(
         reason=payload.reason,
         ground=payload.ground,
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)
 
 
@@ -168,7 +165,6 @@ def ask(
     review.ask_for_information(
         session, runtime.legal, request_id, staff=staff, question=payload.question
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)
 
 
@@ -185,5 +181,4 @@ def callback(
         confirmed=payload.confirmed,
         note=payload.note,
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)

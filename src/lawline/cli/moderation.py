@@ -109,7 +109,7 @@ def search_query(
 @moderation_app.command("queue")
 def moderation_queue(limit: Annotated[int, typer.Option(help="At most this many.")] = 30) -> None:
     """Open cases, highest priority first; overdue ones are marked."""
-    from lawline.moderation.decisions import queue
+    from lawline.moderation.queries import queue
 
     runtime = open_runtime()
     table = Table(
@@ -144,7 +144,8 @@ def moderation_decide(
     facts: Annotated[str, typer.Option(help="Facts and circumstances (statement of reasons).")],
     unfounded: Annotated[bool, typer.Option(help="The notices were manifestly unfounded.")] = False,
 ) -> None:
-    """Decide a case; the statement of reasons is recorded and reporters are told."""
+    """Decide a case; the statement of reasons is recorded, and the platform action and the
+    notices to the owner and reporters are queued for the worker."""
     from lawline.moderation.decisions import decide
     from lawline.staff.service import get_staff
 
@@ -152,15 +153,13 @@ def moderation_decide(
     with transaction(runtime.sessions) as session:
         decision = decide(
             session,
-            runtime.platform,
+            runtime.moderation,
             case_id,
             staff=get_staff(session, actor),
             action=action,
             category=category,
             facts=facts,
             manifestly_unfounded=unfounded,
-            settings=runtime.settings,
-            clock=runtime.clock,
         )
         decision_id, violation = decision.id, decision.violation_id
     console.print(
@@ -189,7 +188,7 @@ def trusted_flagger_add(
 @moderation_app.command("flaggers")
 def flaggers() -> None:
     """Each trusted flagger's accuracy: the share of its decided notices that were upheld."""
-    from lawline.moderation.decisions import flagger_accuracy
+    from lawline.moderation.queries import flagger_accuracy
 
     runtime = open_runtime()
     with runtime.sessions() as session:
@@ -207,9 +206,7 @@ def export_sor(
     import sys
     from datetime import UTC, date, datetime, time
 
-    from sqlalchemy import select
-
-    from lawline.moderation.models import Decision
+    from lawline.moderation.queries import decisions_since
     from lawline.moderation.statements import to_transparency_database, validate_statement
 
     try:
@@ -218,15 +215,8 @@ def export_sor(
         raise InvalidInput(f"not a date (YYYY-MM-DD): {since!r}", code="date_invalid") from None
     runtime = open_runtime()
     with runtime.sessions() as session:
-        rows = (
-            session.execute(
-                select(Decision).where(Decision.decided_at >= start).order_by(Decision.decided_at)
-            )
-            .scalars()
-            .all()
-        )
         lines = []
-        for decision in rows:
+        for decision in decisions_since(session, start):
             line = to_transparency_database(decision)
             if line is None:
                 continue
@@ -279,12 +269,11 @@ def moderation_decide_appeal(
     with transaction(runtime.sessions) as session:
         appeal = decide_appeal(
             session,
-            runtime.platform,
+            runtime.moderation,
             appeal_id,
             staff=get_staff(session, actor),
             reverse=reverse,
             answer=answer,
-            clock=runtime.clock,
         )
         status = appeal.status
     console.print(f"appeal {appeal_id}: {status}")

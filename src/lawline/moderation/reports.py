@@ -18,9 +18,9 @@ from lawline.core.errors import Conflict, Forbidden, InvalidInput, TooManyReques
 from lawline.core.ids import new_id
 from lawline.core.settings import Settings
 from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Report, Reporter, TrustedFlagger
 from lawline.moderation.targets import Target, resolve_target
-from lawline.moderation.triage import TriageModel
 from lawline.platform.protocol import Platform
 
 MAX_TEXT = 2000
@@ -127,8 +127,7 @@ def target_text(platform: Platform, case: Case) -> str:
 
 def submit_report(
     session: Session,
-    platform: Platform,
-    triage: TriageModel | None,
+    ctx: ModerationContext,
     *,
     target: str,
     category: str,
@@ -136,9 +135,11 @@ def submit_report(
     reporter_id: str,
     idempotency_key: str | None,
     via: str,
-    settings: Settings,
-    clock: Clock,
+    notify_account_id: str | None = None,
 ) -> Submitted:
+    """File a report. `notify_account_id` is the reporter's platform account when the front end
+    knows it for sure (the bot's Telegram user): the outcome is then pushed to it."""
+    platform, settings, clock = ctx.platform, ctx.settings, ctx.clock
     now = clock.now()
     _check_input(category, text, reporter_id)
     if idempotency_key is not None:
@@ -174,6 +175,7 @@ def submit_report(
         channel=via,
         trusted_flagger_id=flagger.id if flagger else None,
         created_at=now,
+        notify_account_id=notify_account_id,
     )
     session.add(report)
     reporter.reports += 1
@@ -188,9 +190,10 @@ def submit_report(
     case.reporters = session.execute(
         select(func.count(func.distinct(Report.reporter_id))).where(Report.case_id == case.id)
     ).scalar_one()
-    if triage is not None and case.triage_model is None:
+    if case.triage_model is None:
         content = target_text(platform, case)
-        if content:
+        triage = ctx.triage() if content else None
+        if triage is not None:
             suggestion = triage.score(content)
             case.triage_category = suggestion.category
             case.triage_score = round(suggestion.score, 4)
