@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench serve clean
+.PHONY: demo test lint bench serve clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,17 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/lawline demo
 
-test: $(DEVSTAMP)
+test: $(DEVSTAMP) chromium
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's chromium. Install it when it is missing and we may (root with
+# apt-get); otherwise the tests print why they skip (and fail when CI=true).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium); \
+	  else echo "chromium missing and not root: the browser tests will skip"; fi; \
+	fi
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests bench scripts

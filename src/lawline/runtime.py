@@ -56,6 +56,11 @@ class Runtime:
         return factory
 
     @cached_property
+    def read_sessions(self) -> sessionmaker[Session]:
+        """Sessions for requests that only read: on SQLite they never wait for a writer."""
+        return session_factory(self.engine, read_only=True)
+
+    @cached_property
     def platform(self) -> Platform:
         if self.settings.platform == "sql":
             from lawline.platform.sql import SqlPlatform

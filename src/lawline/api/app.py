@@ -16,6 +16,7 @@ from lawline.api.reports import public as reports_public
 from lawline.api.reports import staff as reports_staff
 from lawline.api.staff import router as staff_router
 from lawline.runtime import Runtime
+from lawline.web import mount as mount_pages
 
 
 class Health(BaseModel):
@@ -45,6 +46,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(keys_router)
     app.include_router(reports_public)
     app.include_router(reports_staff)
+    mount_pages(app)
     settings = app.state.runtime.settings
     if settings.report_bot_token:
         from lawline.bots.report_bot import ReportBot

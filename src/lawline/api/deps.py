@@ -29,5 +29,12 @@ def get_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[S
             raise
 
 
+def get_read_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
+    """A session for endpoints that only read (public search, audit proofs)."""
+    with runtime.read_sessions() as session:
+        yield session
+
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]

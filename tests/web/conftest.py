@@ -1,0 +1,114 @@
+"""A live lawline server (uvicorn in a thread, real HTTP) and a headless chromium for the pages.
+
+The server runs on its own SQLite file with a generated platform and a clock the tests move, so
+TOTP codes and signed log-in challenges are computed against the same time the server reads.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import uvicorn
+
+from lawline.api.app import create_app
+from lawline.core.clock import FixedClock
+from lawline.core.db import transaction
+from lawline.core.settings import Settings
+from lawline.runtime import Runtime
+from lawline.search.service import reindex
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, IN_CI, browser_problem
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class LiveServer:
+    runtime: Runtime
+    url: str
+    clock: FixedClock
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(runtime: Runtime) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(runtime), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def live_runtime(
+    platform_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Runtime]:
+    data_dir = tmp_path_factory.mktemp("web-data")
+    (data_dir / "platform.sqlite").write_bytes(platform_file.read_bytes())
+    runtime = Runtime(Settings(data_dir=data_dir, database_url=None), clock=FixedClock(NOW))
+    runtime.upgrade_database()
+    with transaction(runtime.sessions) as session:
+        reindex(session, runtime.platform, runtime.clock)
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_runtime: Runtime) -> Iterator[LiveServer]:
+    assert isinstance(live_runtime.clock, FixedClock)
+    for url in start_server(live_runtime):
+        yield LiveServer(live_runtime, url, live_runtime.clock)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    problem = browser_problem()
+    if problem:
+        if IN_CI:
+            pytest.fail(f"{problem}; the browser tests are required when CI=true")
+        pytest.skip(f"{problem}; skipping the browser tests (required only when CI=true)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A fresh browser context (no cookies) per test, with the server as base URL."""
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
