@@ -7,17 +7,24 @@ ground level. `lawline worker` runs this; `lawline serve` runs one in a thread b
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawline.core.clock import Clock
 from lawline.core.errors import InvalidInput
+from lawline.legal import notices, review
+from lawline.legal.context import LegalContext
+from lawline.legal.models import UserNotification
 from lawline.moderation import effects as moderation_effects
 from lawline.outbox.models import Intent
 from lawline.outbox.worker import Job, Worker
 from lawline.platform.protocol import Platform
 from lawline.runtime import Runtime
+
+NOTICES_EVERY = timedelta(minutes=1)
+SWEEP_EVERY = timedelta(minutes=15)
 
 # the Platform methods an intent may call: the idempotent actions, nothing else
 PLATFORM_ACTIONS = frozenset(
@@ -50,6 +57,7 @@ def worker_for(runtime: Runtime) -> Worker:
         runtime.sessions,
         platform=runtime.platform,
         clock=runtime.clock,
+        legal=runtime.legal,
         wakeup=runtime.outbox_wakeup,
     )
 
@@ -59,8 +67,10 @@ def build_worker(
     *,
     platform: Platform,
     clock: Clock,
+    legal: LegalContext | None = None,
     wakeup: threading.Event | None = None,
 ) -> Worker:
+    """A worker with every handler; the retention sweep is scheduled when `legal` is given."""
     worker = Worker(sessions, clock, wakeup=wakeup)
 
     def platform_action(_session: Session, intent: Intent) -> str:
@@ -74,15 +84,24 @@ def build_worker(
         moderation_effects.mark_reporter_told(session, str(intent.payload["report_id"]), clock)
         return outcome
 
+    def user_notice(session: Session, intent: Intent) -> str:
+        notification = session.get(UserNotification, int(intent.payload["notification_id"]))
+        if notification is None or notification.sent_at is not None:
+            return "already_sent"
+        message = notices.notice_text(session, notification)
+        outcome = _applied(platform.notify_user(notification.account_id, message, key=intent.key))
+        notices.mark_sent(session, notification.id, clock)
+        return outcome
+
     worker.handle(moderation_effects.PLATFORM_ACTION, platform_action)
     worker.handle(moderation_effects.NOTICE, notice)
     worker.handle(moderation_effects.REPORTER_OUTCOME, reporter_outcome)
-    for job in scheduled_jobs():
-        worker.schedule(job)
+    worker.handle(notices.USER_NOTICE, user_notice)
+    # the jobs nobody has to remember to put in cron
+    worker.schedule(
+        Job("legal.user_notices", NOTICES_EVERY, lambda s: notices.queue_due_notices(s, clock))
+    )
+    if legal is not None:
+        ctx = legal
+        worker.schedule(Job("legal.retention_sweep", SWEEP_EVERY, lambda s: review.sweep(s, ctx)))
     return worker
-
-
-def scheduled_jobs() -> list[Job]:
-    """The jobs nobody has to remember to put in cron."""
-    jobs: list[Job] = []
-    return jobs

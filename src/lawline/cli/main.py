@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from lawline.cli.legal import register as register_legal_commands
 from lawline.cli.moderation import register_all as register_moderation_commands
 from lawline.cli.support import open_runtime
+from lawline.cli.worker import register as register_worker_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
 
@@ -38,6 +39,7 @@ app.add_typer(platform_app, name="platform")
 app.add_typer(audit_app, name="audit")
 register_legal_commands(app)
 register_moderation_commands(app)
+register_worker_commands(app)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -242,8 +244,13 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    worker: Annotated[
+        bool,
+        typer.Option(help="Run a worker in-process (off when `lawline worker run` runs apart)."),
+    ] = True,
 ) -> None:
-    """Run the API (and the report bot's webhook when LAWLINE_REPORT_BOT_TOKEN is set)."""
+    """Run the API (and the report bot's webhook when LAWLINE_REPORT_BOT_TOKEN is set) with a
+    worker that applies platform actions and notices after commit and runs scheduled jobs."""
     import uvicorn
 
     from lawline.api.app import create_app
@@ -257,7 +264,17 @@ def serve(
 
     with transaction(runtime.sessions) as session:
         reindex(session, runtime.platform, runtime.clock)
-    uvicorn.run(create_app(runtime), host=host, port=port, log_config=None)
+    in_process = None
+    if worker:
+        from lawline.worker import worker_for
+
+        in_process = worker_for(runtime)
+        in_process.start()
+    try:
+        uvicorn.run(create_app(runtime), host=host, port=port, log_config=None)
+    finally:
+        if in_process is not None:
+            in_process.stop()
 
 
 def main() -> None:

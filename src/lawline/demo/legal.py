@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from rich.table import Table
+from sqlalchemy import select
 
 from lawline.api.app import create_app
 from lawline.authorities.service import AuthorityKeys, add_contact, generate_authority_keys
@@ -23,7 +24,11 @@ from lawline.client import ApiError, AuthorityClient, open_package
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
 from lawline.legal import review
+from lawline.legal.models import UserNotification
 from lawline.staff.service import create_staff, get_staff
+from lawline.worker import worker_for
+
+GAG = timedelta(days=90)
 
 PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo staff only
 DUTCH_CASES = (
@@ -164,7 +169,15 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
         found = submit(
             f"NL {number:02d} {SHORT[offense]}",
             "nl",
-            _document("court_order", f"ORD-2026-{number:03d}", offense, account_id, today),
+            _document(
+                "court_order",
+                f"ORD-2026-{number:03d}",
+                offense,
+                account_id,
+                today,
+                # every fourth order forbids telling the user for three months
+                **({"gag_until": str(today + GAG)} if number % 4 == 0 else {}),
+            ),
         )
         if found:
             accepted.append(found)
@@ -335,3 +348,13 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
         f"{', '.join(sorted(check.files))}; {lines} IP events in range"
     )
     http.close()
+    worker_for(runtime).run_once()
+    with runtime.sessions() as session:
+        rows = session.execute(select(UserNotification)).scalars().all()
+    sent = [n for n in rows if n.sent_at is not None]
+    told = sum(bool(ctx.platform.notices(n.account_id)) for n in sent)
+    console.print(
+        f"   the worker told {len(sent)} users of the disclosure about them through the platform "
+        f"({told} notices delivered, each an audit entry); {len(rows) - len(sent)} wait until "
+        f"their non-disclosure order ends on {today + GAG} and go out then"
+    )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from lawline.core.clock import Clock
@@ -78,12 +78,11 @@ def retry_delay(attempts: int) -> timedelta:
 def counts(session: Session) -> dict[str, int]:
     """Intents by state: pending, failing (pending after at least one failed attempt), done."""
     result = {"pending": 0, "failing": 0, "done": 0}
+    failed_before = Intent.attempts > literal_column("0")  # one expression, no parameter
     rows = session.execute(
-        select(Intent.status, Intent.attempts > 0, func.count()).group_by(
-            Intent.status, Intent.attempts > 0
-        )
+        select(Intent.status, failed_before, func.count()).group_by(Intent.status, failed_before)
     ).all()
-    for status, failed_before, count in rows:
-        state = "done" if status == DONE else "failing" if failed_before else "pending"
+    for status, failed, count in rows:
+        state = "done" if status == DONE else "failing" if failed else "pending"
         result[state] += count
     return result
