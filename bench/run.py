@@ -1,111 +1,106 @@
-"""`make bench`: speed and memory figures, printed and written to bench/results.json.
+"""`make bench`: what lawline exists for, measured against a baseline in the same run.
 
-Benchmarks, not tests: they report numbers and ratios and never fail on timing.
-Set BENCH_ACCOUNTS to change the platform size (default 1,000,000).
+Benchmarks, not tests: they print figures and ratios and never fail on timing. Each one
+returns a `Figure` (value, unit, baseline, ratio, goal, details); all are printed as a table
+and written to bench/results.json as
+`{"machine": {...}, "benchmarks": {NAME: {"value", "unit", "baseline", "ratio", ...}}}`.
+
+    python -m bench.run            # the full run (1M accounts, 1M requests, 10M reports, ...)
+    python -m bench.run --quick    # about a minute of measuring on smaller data
+    python -m bench.run --only ip_lookup --only audit_verify
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
-import platform
-import random
-import resource
-import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from lawline.platform.embedded import EmbeddedPlatform
-from lawline.platform.generate import generate
+from rich.console import Console
+from rich.table import Table
 
-HERE = Path(__file__).parent
-UNTIL = datetime(2026, 11, 1, tzinfo=UTC)
+from bench.common import DATA, HERE, Figure, machine
 
 
-def bench_platform(accounts: int) -> dict[str, object]:
-    path = HERE / "data" / f"platform-{accounts}.sqlite"
-    started = time.perf_counter()
-    last = [started]
+def _benchmarks() -> dict[str, Callable[[bool], Figure | None]]:
+    from bench import audit, http_load, ip_lookup, search, transparency, triage
 
-    def progress(n: int) -> None:
-        now = time.perf_counter()
-        if now - last[0] > 15:
-            print(f"  ... {time.perf_counter() - started:6.0f} s", file=sys.stderr)
-            last[0] = now
-
-    stats = generate(path, accounts, seed=2024, until=UNTIL, progress=progress)
-    generate_s = time.perf_counter() - started
-    size_mb = path.stat().st_size / 1e6
-    platform_ = EmbeddedPlatform(path)
-    rng = random.Random(1)
-    first = 100_000
-    samples = []
-    found = 0
-    for _ in range(2_000):
-        account = str(first + rng.randrange(accounts))
-        start = UNTIL - timedelta(days=rng.randrange(30, 365))
-        t0 = time.perf_counter()
-        events = platform_.ip_events(account, start, start + timedelta(days=30))
-        samples.append((time.perf_counter() - t0) * 1000)
-        found += len(events)
-    platform_.close()
-    samples.sort()
     return {
-        "accounts": stats.accounts,
-        "ip_events": stats.ip_events,
-        "generate_seconds": round(generate_s, 1),
-        "accounts_per_second": round(stats.accounts / generate_s),
-        "file_mb": round(size_mb),
-        "month_lookup_ms_p50": round(statistics.median(samples), 3),
-        "month_lookup_ms_p99": round(samples[int(len(samples) * 0.99)], 3),
-        "month_lookup_events_mean": round(found / len(samples), 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "report_intake": http_load.report_intake,
+        "authority_submit": http_load.authority_submit,
+        "ip_lookup": ip_lookup.ip_lookup,
+        "transparency_aggregate": transparency.transparency_aggregate,
+        "triage_default": triage.triage_default,
+        "triage_embedding": triage.triage_embedding,
+        "audit_verify": audit.audit_verify,
+        "search_query": search.search_query,
     }
 
 
-def bench_triage() -> dict[str, object]:
-    from lawline.moderation.triage import DATA, default_model, load_corpus
-
-    started = time.perf_counter()
-    model = default_model()
-    train_s = time.perf_counter() - started
-    texts = [r["text"] for r in load_corpus(DATA / "heldout.jsonl")] * 20
-    t0 = time.perf_counter()
-    for text in texts:
-        model.score(text)
-    fast_us = (time.perf_counter() - t0) / len(texts) * 1e6
-    t0 = time.perf_counter()
-    for text in texts[:500]:
-        model.predict_batch([text])
-    pipeline_us = (time.perf_counter() - t0) / 500 * 1e6
-    return {
-        "train_seconds": round(train_s, 2),
-        "score_one_text_us": round(fast_us, 1),
-        "pipeline_one_text_us": round(pipeline_us, 1),
-        "speedup": round(pipeline_us / fast_us, 1),
-    }
-
-
-def main() -> None:
-    accounts = int(os.environ.get("BENCH_ACCOUNTS", "1000000"))
-    results: dict[str, object] = {
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="smaller data, about a minute")
+    parser.add_argument("--only", action="append", default=[], help="run only this benchmark")
+    args = parser.parse_args(argv)
+    DATA.mkdir(exist_ok=True)
+    console = Console(stderr=True)
+    benchmarks = _benchmarks()
+    unknown = set(args.only) - set(benchmarks)
+    if unknown:
+        parser.error(f"unknown benchmark: {', '.join(sorted(unknown))}")
+    results: dict[str, dict[str, object]] = {}
+    for name, run in benchmarks.items():
+        if args.only and name not in args.only:
+            continue
+        console.print(f"[bold]{name}[/bold] ...")
+        started = time.perf_counter()
+        try:
+            figure = run(args.quick)
+        except Exception as exc:  # a broken benchmark is reported, the others still run
+            traceback.print_exc()
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+            continue
+        if figure is None:
+            results[name] = {"skipped": "not installed (see the README)"}
+            continue
+        results[name] = {**figure.as_json(), "seconds": round(time.perf_counter() - started, 1)}
+    out = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "mode": "quick" if args.quick else "full",
+        "machine": machine(),
+        "benchmarks": results,
     }
-    results["triage"] = bench_triage()
-    for key, value in results["triage"].items():  # type: ignore[union-attr]
-        print(f"triage.{key}: {value}")
-    print(f"platform: generating {accounts:,} accounts ...", file=sys.stderr)
-    results["platform"] = bench_platform(accounts)
-    for key, value in results["platform"].items():  # type: ignore[union-attr]
-        print(f"platform.{key}: {value}")
-    out = HERE / "results.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {out}")
+    path = HERE / "results.json"
+    if args.only and path.exists():  # keep the figures of benchmarks not run this time
+        earlier = json.loads(path.read_text())
+        out["benchmarks"] = {**earlier.get("benchmarks", {}), **results}
+    path.write_text(json.dumps(out, indent=2) + "\n")
+    _print(console, results)
+    console.print(f"wrote {path}")
+    return 0
+
+
+def _print(console: Console, results: dict[str, dict[str, object]]) -> None:
+    table = Table(title="lawline benchmarks")
+    for column in ("benchmark", "value", "baseline", "ratio", "goal"):
+        table.add_column(column)
+    for name, r in results.items():
+        if "value" not in r:
+            table.add_row(name, str(r.get("error") or r.get("skipped")), "", "", "")
+            continue
+        table.add_row(
+            name,
+            f"{r['value']} {r['unit']}",
+            f"{r['baseline']}",
+            f"{r['ratio']}",
+            str(r["goal"]),
+        )
+    Console().print(table)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

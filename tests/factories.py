@@ -103,3 +103,192 @@ def request_document(**overrides: Any) -> dict[str, Any]:
         else:
             document[key] = value
     return document
+
+
+# -- transparency: rows with chosen instants, for hand-computed quarter figures ---------------
+def legal_request_row(
+    session: Session,
+    authority_id: str,
+    *,
+    received_at: Any,
+    request_type: str = "disclosure",
+    instrument_kind: str = "court_order",
+    status: str = "in_review",
+    targets: int = 1,
+    **fields: Any,
+) -> Any:
+    """A stored request as intake leaves it, without running the checks (for counting)."""
+    from lawline.core.ids import new_id
+    from lawline.legal.models import LegalRequest, RequestTarget
+
+    values: dict[str, Any] = {
+        "id": new_id("req"),
+        "authority_id": authority_id,
+        "request_type": request_type,
+        "status": status,
+        "regime": "nl",
+        "binding": True,
+        "instrument_kind": instrument_kind,
+        "issuing_body": "Rechtbank Rotterdam",
+        "issuer_role": "court",
+        "instrument_reference": "REF-1",
+        "issued_on": received_at.date(),
+        "offense": "drug_trafficking",
+        "categories": ["subscriber.phone"],
+        "case_reference": "CASE-1",
+        "reasons": [],
+        "warnings": [],
+        "entered_by": "authority:test",
+        "received_at": received_at,
+        "updated_at": received_at,
+    }
+    values.update(fields)
+    request = LegalRequest(**values)
+    session.add(request)
+    session.flush()
+    for position in range(targets):
+        session.add(
+            RequestTarget(
+                request_id=request.id,
+                position=position,
+                ref_kind="account_id",
+                ref_display=f"account {100000 + position}",
+                account_id=str(100000 + position),
+            )
+        )
+    session.flush()
+    return request
+
+
+def disclose_row(
+    session: Session, request: Any, *, at: Any, accounts: int, country: str, key: Any
+) -> Any:
+    """Mark a stored request disclosed at `at`: its package row and its ledger entry, as the
+    legal service writes them (one instant for both)."""
+    from datetime import timedelta
+
+    from lawline.audit import ledger
+    from lawline.core.clock import FixedClock
+    from lawline.core.ids import new_id
+    from lawline.disclosure.models import DisclosurePackage
+
+    clock = FixedClock(at)
+    receipt = ledger.append(
+        session,
+        request_id=request.id,
+        country=country,
+        request_type=request.request_type,
+        instrument_kind=request.instrument_kind,
+        accounts=accounts,
+        key=key,
+        clock=clock,
+    )
+    session.add(
+        DisclosurePackage(
+            id=new_id("pkg"),
+            request_id=request.id,
+            ciphertext=b"x",
+            ciphertext_sha256="00" * 32,
+            manifest={"files": {}},
+            accounts=accounts,
+            ip_events=0,
+            created_at=at,
+            delete_after=at + timedelta(days=30),
+        )
+    )
+    request.status = "disclosed"
+    request.updated_at = at
+    session.flush()
+    return receipt
+
+
+def case_row(
+    session: Session, *, first_report_at: Any, target_kind: str = "channel", **f: Any
+) -> Any:
+    from datetime import timedelta
+
+    from lawline.moderation.models import Case
+
+    values: dict[str, Any] = {
+        "target_key": f"{target_kind}:{first_report_at.isoformat()}",
+        "target_kind": target_kind,
+        "status": "open",
+        "categories": {},
+        "first_report_at": first_report_at,
+        "last_report_at": first_report_at,
+        "deadline_at": first_report_at + timedelta(hours=24),
+        "triage_model": "test-model",
+    }
+    values.update(f)
+    case = Case(**values)
+    session.add(case)
+    session.flush()
+    return case
+
+
+def report_row(session: Session, case: Any, *, at: Any, category: str, **f: Any) -> Any:
+    from lawline.core.ids import new_id
+    from lawline.moderation.models import Report
+
+    values: dict[str, Any] = {
+        "id": new_id("rep"),
+        "case_id": case.id,
+        "reporter_id": new_id("reporter"),
+        "category": category,
+        "channel": "api",
+        "created_at": at,
+    }
+    values.update(f)
+    report = Report(**values)
+    session.add(report)
+    session.flush()
+    return report
+
+
+def decision_row(
+    session: Session,
+    case: Any,
+    *,
+    at: Any,
+    action: str,
+    ground: str = "terms",
+    automated: bool = False,
+    **f: Any,
+) -> Any:
+    from lawline.core.ids import new_id
+    from lawline.moderation.models import Decision
+
+    values: dict[str, Any] = {
+        "id": new_id("dec"),
+        "case_id": case.id,
+        "action": action,
+        "category": "scam",
+        "moderator": "staff:moderator",
+        "decided_at": at,
+        "statement": {"ground": ground, "automated_detection": automated},
+    }
+    values.update(f)
+    decision = Decision(**values)
+    case.status = "decided"
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+def appeal_row(session: Session, decision: Any, *, filed_at: Any, **f: Any) -> Any:
+    from lawline.core.ids import new_id
+    from lawline.moderation.models import Appeal
+
+    values: dict[str, Any] = {
+        "id": new_id("apl"),
+        "decision_id": decision.id,
+        "appellant_account_id": "100001",
+        "grounds": "a test appeal",
+        "filed_at": filed_at,
+        "status": "open",
+    }
+    values.update(f)
+    appeal = Appeal(**values)
+    session.add(appeal)
+    session.flush()
+    return appeal

@@ -1,6 +1,13 @@
 """Every ORM model, imported once so Alembic and `create_all` see the whole schema."""
 
-from lawline.audit.models import AuditEntry, AuditState, TreeHead
+from lawline.audit.models import (
+    AuditEntry,
+    AuditState,
+    LedgerEntry,
+    LedgerHead,
+    LedgerState,
+    TreeHead,
+)
 from lawline.authorities.models import Authority, AuthorityKey, CallbackContact, SeenSignature
 from lawline.core.db import Base
 from lawline.disclosure.models import DisclosurePackage, PreservationHold
@@ -42,6 +49,9 @@ __all__ = [
     "InfoExchange",
     "Intent",
     "JobRun",
+    "LedgerEntry",
+    "LedgerHead",
+    "LedgerState",
     "LegalRequest",
     "PreservationHold",
     "Report",

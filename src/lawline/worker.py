@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lawline.core.clock import Clock
 from lawline.core.errors import InvalidInput
-from lawline.legal import notices, review
+from lawline.legal import notices, retention
 from lawline.legal.context import LegalContext
 from lawline.legal.models import UserNotification
 from lawline.moderation import effects as moderation_effects
@@ -103,5 +103,7 @@ def build_worker(
     )
     if legal is not None:
         ctx = legal
-        worker.schedule(Job("legal.retention_sweep", SWEEP_EVERY, lambda s: review.sweep(s, ctx)))
+        worker.schedule(
+            Job("legal.retention_sweep", SWEEP_EVERY, lambda s: retention.sweep(s, ctx))
+        )
     return worker

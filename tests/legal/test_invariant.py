@@ -28,7 +28,7 @@ from lawline.core.db import make_engine
 from lawline.core.errors import LawlineError
 from lawline.core.keys import SigningKey
 from lawline.disclosure.models import DisclosurePackage
-from lawline.legal import review
+from lawline.legal import queries, review
 from lawline.legal.context import LegalContext
 from lawline.legal.intake import submit_request
 from lawline.legal.models import Callback, LegalRequest, Review
@@ -97,7 +97,7 @@ def assert_invariant(session: Session, request_id: str) -> None:
     assert len(approvers) == 2, approvers
     assert request.entered_by not in approvers
     category = OFFENSES[request.offense].tos_category
-    for target in review.targets_of(session, request_id):
+    for target in queries.targets_of(session, request_id):
         had_violation = (
             session.execute(
                 select(Violation.id).where(

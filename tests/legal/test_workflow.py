@@ -313,7 +313,7 @@ def test_preservation_freezes_extends_and_serves_a_linked_disclosure(
     rows = (tmp_path / "pkg" / "ip_events.csv").read_text().strip().splitlines()[1:]
     assert len(rows) == before > 0
     with transaction(legal_api.runtime.sessions) as session:
-        from lawline.legal.review import sweep
+        from lawline.legal.retention import sweep
 
         counts = sweep(session, legal_api.runtime.legal)
     assert counts["holds_deleted"] == 1
@@ -321,7 +321,7 @@ def test_preservation_freezes_extends_and_serves_a_linked_disclosure(
 
 
 def test_sweep_expires_holds_and_deletes_packages_after_retention(legal_api: LegalApi) -> None:
-    from lawline.legal.review import sweep
+    from lawline.legal.retention import sweep
 
     client = legal_api.client("fr")
     held = client.submit(
@@ -344,7 +344,7 @@ def test_sweep_expires_holds_and_deletes_packages_after_retention(legal_api: Leg
     with pytest.raises(ApiError) as caught:
         nl.fetch_package(created["id"])
     assert caught.value.code == "package_deleted"
-    from lawline.legal.review import notifications_due
+    from lawline.legal.queries import notifications_due
 
     with legal_api.runtime.sessions() as session:
         assert notifications_due(session, legal_api.runtime.legal) == []  # gag until 31 January
@@ -352,3 +352,41 @@ def test_sweep_expires_holds_and_deletes_packages_after_retention(legal_api: Leg
     with legal_api.runtime.sessions() as session:
         due = notifications_due(session, legal_api.runtime.legal)
         assert [(n.account_id, n.request_id) for n in due] == [("100005", created["id"])]
+
+
+def test_a_disclosure_enters_the_ledger_and_its_receipt_travels_in_the_package(
+    legal_api: LegalApi, tmp_path: Path
+) -> None:
+    from lawline.audit import ledger
+    from lawline.transparency.verify import verify_receipt
+
+    client = legal_api.client()
+    created = client.submit(request_document(categories=["subscriber.phone"]))
+    staff_post(legal_api, "anna", created["id"], "approve")
+    staff_post(legal_api, "bert", created["id"], "approve")
+    _, keys = legal_api.authorities["nl"]
+    check = open_package(
+        client.fetch_package(created["id"]),
+        keys.age_identity,
+        tmp_path / "pkg",
+        legal_api.runtime.signing_key.public_bytes,
+    )
+    assert check.ok
+    assert "ledger.json" in check.files  # covered by the signed manifest
+    receipt = json.loads((tmp_path / "pkg" / "ledger.json").read_text())
+    assert receipt["request_id"] == created["id"]
+    assert receipt["entry"] | {"commitment": "-"} == {
+        "seq": 0,
+        "quarter": "2026-Q4",
+        "country": "NL",
+        "request_type": "disclosure",
+        "instrument_kind": "court_order",
+        "accounts": 1,
+        "commitment": "-",
+    }
+    with legal_api.runtime.sessions() as session:
+        published = list(ledger.public_entries(session))
+    assert published == [receipt["entry"]]
+    # no request id, salt or authority reference in what the public sees
+    assert created["id"] not in json.dumps(published)
+    assert verify_receipt(receipt, None, published) == []

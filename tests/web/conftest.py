@@ -10,10 +10,10 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
@@ -25,6 +25,7 @@ from lawline.core.settings import Settings
 from lawline.runtime import Runtime
 from lawline.search.service import reindex
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, IN_CI, browser_problem
+from tests.web.world import World, seed, totp_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -37,7 +38,12 @@ class LiveServer:
     runtime: Runtime
     url: str
     clock: FixedClock
-    info: dict[str, Any] = field(default_factory=dict)
+    world: World
+
+    def totp(self, username: str) -> str:
+        """A code for a fresh 30-second step, so no two log-ins in a test reuse one."""
+        self.clock.advance(timedelta(seconds=30))
+        return totp_for(self.runtime, username)
 
 
 def _free_port() -> int:
@@ -76,6 +82,7 @@ def live_runtime(
     runtime.upgrade_database()
     with transaction(runtime.sessions) as session:
         reindex(session, runtime.platform, runtime.clock)
+        runtime.__dict__["world"] = seed(session, runtime)
     yield runtime
     runtime.close()
 
@@ -84,7 +91,7 @@ def live_runtime(
 def live_server(live_runtime: Runtime) -> Iterator[LiveServer]:
     assert isinstance(live_runtime.clock, FixedClock)
     for url in start_server(live_runtime):
-        yield LiveServer(live_runtime, url, live_runtime.clock)
+        yield LiveServer(live_runtime, url, live_runtime.clock, live_runtime.__dict__["world"])
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from lawline.api.keys import router as keys_router
 from lawline.api.reports import public as reports_public
 from lawline.api.reports import staff as reports_staff
 from lawline.api.staff import router as staff_router
+from lawline.api.transparency import router as transparency_router
 from lawline.runtime import Runtime
 from lawline.web import mount as mount_pages
 
@@ -46,6 +47,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(keys_router)
     app.include_router(reports_public)
     app.include_router(reports_staff)
+    app.include_router(transparency_router)
     mount_pages(app)
     settings = app.state.runtime.settings
     if settings.report_bot_token:
@@ -62,4 +64,20 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         )
         app.state.report_bot = bot
         app.include_router(bot.api_router())
+    if settings.transparency_bot_token:
+        from lawline.bots.transparency_bot import TransparencyBot
+        from lawline.core.errors import ConfigurationError
+
+        if not settings.transparency_bot_secret:
+            raise ConfigurationError(
+                "LAWLINE_TRANSPARENCY_BOT_TOKEN needs LAWLINE_TRANSPARENCY_BOT_SECRET"
+            )
+        transparency_bot = TransparencyBot(
+            app.state.runtime,
+            settings.transparency_bot_token,
+            settings.transparency_bot_secret,
+            settings.telegram_api_base,
+        )
+        app.state.transparency_bot = transparency_bot
+        app.include_router(transparency_bot.api_router())
     return app

@@ -9,17 +9,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.errors import error_response
 from lawline.authorities.service import get_authority
 from lawline.authorities.signatures import SignedMessage, VerifiedCaller, verify_request
-from lawline.core.errors import NotFound
-from lawline.legal import review
+from lawline.legal import queries, review
 from lawline.legal.intake import submit_request
-from lawline.legal.models import InfoExchange, LegalRequest
+from lawline.legal.models import LegalRequest
 from lawline.legal.schemas import AnswerIn, ExtensionIn, Reason, RequestIn, RequestOut
 from lawline.runtime import Runtime
 
@@ -46,13 +44,6 @@ async def signed_caller(
 Caller = Annotated[VerifiedCaller, Depends(signed_caller)]
 
 
-def _own(session: Session, caller: VerifiedCaller, request_id: str) -> LegalRequest:
-    found = session.get(LegalRequest, request_id)
-    if found is None or found.authority_id != caller.authority_id:
-        raise NotFound(f"no request {request_id}", code="request_not_found")
-    return found
-
-
 def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> RequestOut:
     from lawline.disclosure.package import package_for
 
@@ -64,11 +55,7 @@ def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> Re
             "answer": q.answer,
             "answered_at": q.answered_at,
         }
-        for q in session.execute(
-            select(InfoExchange)
-            .where(InfoExchange.request_id == request.id)
-            .order_by(InfoExchange.asked_at)
-        ).scalars()
+        for q in queries.questions_of(session, request.id)
     ]
     return RequestOut(
         id=request.id,
@@ -81,7 +68,7 @@ def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> Re
         case_reference=request.case_reference,
         offense=request.offense,
         categories=request.categories,
-        targets=[t.ref_display for t in review.targets_of(session, request.id)],
+        targets=[t.ref_display for t in queries.targets_of(session, request.id)],
         received_at=request.received_at,
         deadline_at=request.deadline_at,
         reasons=[Reason.model_validate(r) for r in request.reasons],
@@ -123,26 +110,25 @@ def submit(
 
 @router.get("/requests")
 def list_requests(caller: Caller, session: SessionDep, runtime: RuntimeDep) -> list[RequestOut]:
-    rows = session.execute(
-        select(LegalRequest)
-        .where(LegalRequest.authority_id == caller.authority_id)
-        .order_by(LegalRequest.received_at.desc())
-    ).scalars()
-    return [request_out(session, r, runtime) for r in rows]
+    return [
+        request_out(session, r, runtime) for r in queries.requests_of(session, caller.authority_id)
+    ]
 
 
 @router.get("/requests/{request_id}")
 def get_request(
     request_id: str, caller: Caller, session: SessionDep, runtime: RuntimeDep
 ) -> RequestOut:
-    return request_out(session, _own(session, caller, request_id), runtime)
+    return request_out(
+        session, queries.own_request(session, request_id, caller.authority_id), runtime
+    )
 
 
 @router.post("/requests/{request_id}/answers")
 def answer(
     request_id: str, payload: AnswerIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
 ) -> RequestOut:
-    _own(session, caller, request_id)
+    queries.own_request(session, request_id, caller.authority_id)
     request = review.answer_information(
         session, runtime.legal, request_id, authority_id=caller.authority_id, answer=payload.answer
     )
@@ -154,7 +140,7 @@ def answer(
 def extend(
     request_id: str, payload: ExtensionIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
 ) -> RequestOut:
-    _own(session, caller, request_id)
+    queries.own_request(session, request_id, caller.authority_id)
     request = review.extend_preservation(
         session,
         runtime.legal,
@@ -177,7 +163,7 @@ def extend(
     },
 )
 def fetch(request_id: str, caller: Caller, session: SessionDep, runtime: RuntimeDep) -> Response:
-    _own(session, caller, request_id)
+    queries.own_request(session, request_id, caller.authority_id)
     data = review.deliver_package(
         session, runtime.legal, request_id, authority_id=caller.authority_id
     )

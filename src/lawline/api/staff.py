@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.core.errors import Unauthorized
-from lawline.legal import review
+from lawline.legal import queries, review
 from lawline.legal.schemas import Reason, RequestOut
 from lawline.staff.service import Staff, log_in, staff_for_token
 
@@ -105,19 +105,19 @@ def legal_queue(staff: StaffDep, session: SessionDep, runtime: RuntimeDep) -> li
             approvals=i.approvals,
             warnings=[Reason.model_validate(w) for w in i.request.warnings],
         )
-        for i in review.queue(session, runtime.legal)
+        for i in queries.queue(session, runtime.legal)
     ]
 
 
 def _staff_view(session: SessionDep, runtime: RuntimeDep, request_id: str) -> StaffRequestOut:
-    request = review.get_request(session, request_id)
+    request = queries.get_request(session, request_id)
     base = request_out(session, request, runtime)
     return StaffRequestOut(
         **base.model_dump(),
         warnings=[Reason.model_validate(w) for w in request.warnings],
-        approvals=sorted(review.approvers(session, request)),
+        approvals=sorted(queries.approvers(session, request)),
         entered_by=request.entered_by,
-        callback_confirmed=review.callback_confirmed(session, request.id),
+        callback_confirmed=queries.callback_confirmed(session, request.id),
     )
 
 

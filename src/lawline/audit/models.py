@@ -43,3 +43,47 @@ class TreeHead(Base):
     at: Mapped[datetime]
     key_id: Mapped[str] = mapped_column(String(32))
     signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+
+
+class LedgerEntry(Base):
+    """One fulfilled legal request in the public disclosure ledger (docs/leaf-encoding.md).
+
+    `request_id`, `salt` and `disclosed_at` stay private: the public ledger carries only the
+    fields of the leaf, and the commitment SHA-256(salt || request id) lets the authority (which
+    receives the salt with its package) recognise its own entry while nobody else can.
+    """
+
+    __tablename__ = "disclosure_ledger"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    quarter: Mapped[str] = mapped_column(String(7), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    request_type: Mapped[str] = mapped_column(String(20))
+    instrument_kind: Mapped[str] = mapped_column(String(40))
+    accounts: Mapped[int] = mapped_column(Integer)
+    commitment: Mapped[str] = mapped_column(String(64))
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    request_id: Mapped[str] = mapped_column(String(40), unique=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary(32))
+    disclosed_at: Mapped[datetime]
+
+
+class LedgerState(Base):
+    """One row, like `audit_state`: appends lock it, and it holds the compact range."""
+
+    __tablename__ = "disclosure_ledger_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    frontier: Mapped[list[str]] = mapped_column(JSON)
+    last_quarter: Mapped[str | None] = mapped_column(String(7))
+
+
+class LedgerHead(Base):
+    __tablename__ = "disclosure_ledger_heads"
+
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    root: Mapped[bytes] = mapped_column(LargeBinary(32))
+    at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(32))
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))

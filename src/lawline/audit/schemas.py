@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -14,6 +14,16 @@ from pydantic import BaseModel, ConfigDict
 from lawline.audit import merkle
 
 HEAD_CONTEXT = b"lawline/audit-tree-head/v1\n"
+LEDGER_HEAD_CONTEXT = b"lawline/disclosure-ledger-head/v1\n"
+LEDGER_FIELDS = (
+    "seq",
+    "quarter",
+    "country",
+    "request_type",
+    "instrument_kind",
+    "accounts",
+    "commitment",
+)
 
 
 def entry_bytes(
@@ -33,6 +43,8 @@ def entry_bytes(
 
 class SignedTreeHead(BaseModel):
     model_config = ConfigDict(frozen=True)
+    # Domain separation: a head of one log can never pass as a head of another.
+    CONTEXT: ClassVar[bytes] = HEAD_CONTEXT
 
     size: int
     root: str  # base64
@@ -44,10 +56,10 @@ class SignedTreeHead(BaseModel):
     def root_bytes(self) -> bytes:
         return base64.b64decode(self.root)
 
-    @staticmethod
-    def message(size: int, root: bytes, timestamp: datetime) -> bytes:
+    @classmethod
+    def message(cls, size: int, root: bytes, timestamp: datetime) -> bytes:
         millis = int(timestamp.timestamp() * 1000)
-        return HEAD_CONTEXT + size.to_bytes(8, "big") + millis.to_bytes(8, "big") + root
+        return cls.CONTEXT + size.to_bytes(8, "big") + millis.to_bytes(8, "big") + root
 
     def signed_message(self) -> bytes:
         return self.message(self.size, self.root_bytes, self.timestamp)
@@ -102,6 +114,19 @@ class ConsistencyProof(BaseModel):
                 [base64.b64decode(p) for p in self.path],
             )
         )
+
+
+class SignedLedgerHead(SignedTreeHead):
+    """A signed head of the public disclosure ledger (same layout, its own context string)."""
+
+    CONTEXT: ClassVar[bytes] = LEDGER_HEAD_CONTEXT
+
+
+def ledger_entry_bytes(entry: dict[str, Any]) -> bytes:
+    """The canonical bytes of a disclosure-ledger entry (docs/leaf-encoding.md): the public
+    fields only, as sorted-key compact JSON in UTF-8."""
+    document = {name: entry[name] for name in LEDGER_FIELDS}
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def encode(data: bytes) -> str:

@@ -8,14 +8,14 @@ by a signature before anyone can see it.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Mapping
-from contextlib import closing
-from dataclasses import dataclass
-from datetime import datetime
+import json
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import event, select
+from sqlalchemy import String, event, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawline.audit import merkle
@@ -221,78 +221,149 @@ class LogVerification:
 
 
 def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogVerification:
-    """Recompute every leaf from its stored fields, every signed head's root, and the state."""
-    recomputed: list[bytes] = []
-    with closing(entries(session)) as stream:
-        problem = _recompute_leaves(stream, recomputed)
-    if problem is not None:
-        return problem
-    return _verify_heads(session, public_key, recomputed)
+    """Recompute every leaf from its stored fields, every signed head's root, and the state.
 
-
-def _recompute_leaves(
-    stream: Iterator[AuditEntry], recomputed: list[bytes]
-) -> LogVerification | None:
-    for entry in stream:
-        if entry.seq != len(recomputed):
-            return LogVerification(len(recomputed), 0, False, len(recomputed), "sequence gap")
-        digest = merkle.leaf_hash(
-            entry_bytes(
-                entry.seq, entry.entry_type, entry.actor, entry.subject, entry.at, entry.body
-            )
-        )
-        if digest != entry.leaf_hash:
-            return LogVerification(
-                len(recomputed), 0, False, entry.seq, "stored entry does not match its leaf hash"
-            )
-        recomputed.append(digest)
-    return None
-
-
-def _verify_heads(
-    session: Session, public_key: Ed25519PublicKey, recomputed: list[bytes]
-) -> LogVerification:
+    One pass over the log: each leaf is recomputed and folded into a compact range, and each
+    signed head is checked when the pass reaches its size, so the cost is linear in the log
+    whatever the number of heads. A changed leaf is reported before a head that disagrees.
+    """
     heads = session.execute(select(TreeHead).order_by(TreeHead.size, TreeHead.id)).scalars().all()
+    frontier: list[bytes] = []
+    count = 0
+    next_head = 0
     last_good = 0
-    for checked, row in enumerate(heads):
+    head_problem: LogVerification | None = None
+
+    def check_heads_at(size: int) -> None:
+        nonlocal next_head, last_good, head_problem
+        while next_head < len(heads) and heads[next_head].size <= size and head_problem is None:
+            row = heads[next_head]
+            head = _to_schema(row.size, row.root, row.at, row.key_id, row.signature)
+            if not head.verify_signature(public_key):
+                head_problem = LogVerification(
+                    0,
+                    next_head,
+                    False,
+                    None,
+                    f"signed head of size {row.size} has a bad signature",
+                    last_good,
+                )
+            elif row.size == size and merkle.frontier_root(frontier) != row.root:
+                head_problem = LogVerification(
+                    0,
+                    next_head,
+                    False,
+                    None,
+                    f"entries before seq {row.size} differ from what the signed head "
+                    f"of size {row.size} covers",
+                    last_good,
+                )
+            else:
+                last_good = row.size
+                next_head += 1
+
+    check_heads_at(0)
+    for seq, stored, fast, semantic in _stored_leaves(session):
+        if seq != count:
+            return LogVerification(count, 0, False, count, "sequence gap")
+        digest = merkle.leaf_hash(fast)
+        if digest != stored:
+            digest = merkle.leaf_hash(semantic())
+            if digest != stored:
+                return LogVerification(
+                    count, 0, False, seq, "stored entry does not match its leaf hash"
+                )
+        frontier = merkle.frontier_append(frontier, count, digest)
+        count += 1
+        if next_head < len(heads) and heads[next_head].size == count:
+            check_heads_at(count)
+    if head_problem is None and next_head < len(heads):
+        row = heads[next_head]
         head = _to_schema(row.size, row.root, row.at, row.key_id, row.signature)
-        if not head.verify_signature(public_key):
-            return LogVerification(
-                len(recomputed),
-                checked,
+        head_problem = (
+            LogVerification(
+                0,
+                next_head,
                 False,
                 None,
                 f"signed head of size {row.size} has a bad signature",
                 last_good,
             )
-        if row.size > len(recomputed):
-            return LogVerification(
-                len(recomputed),
-                checked,
+            if not head.verify_signature(public_key)
+            else LogVerification(
+                0,
+                next_head,
                 False,
-                len(recomputed),
+                count,
                 f"entries missing: a signed head covers {row.size}",
                 last_good,
             )
-        if merkle.root(recomputed[: row.size]) != row.root:
-            return LogVerification(
-                len(recomputed),
-                checked,
-                False,
-                None,
-                f"entries before seq {row.size} differ from what the signed head "
-                f"of size {row.size} covers",
-                last_good,
-            )
-        last_good = row.size
-    size, state_root = current_size_and_root(session)
-    if size != len(recomputed) or state_root != merkle.root(recomputed):
-        return LogVerification(
-            len(recomputed),
-            len(heads),
-            False,
-            None,
-            "append state disagrees with the entries",
-            last_good,
         )
-    return LogVerification(len(recomputed), len(heads), True)
+    if head_problem is not None:
+        return replace(head_problem, entries=count)
+    size, state_root = current_size_and_root(session)
+    if size != count or state_root != merkle.frontier_root(frontier):
+        return LogVerification(
+            count, len(heads), False, None, "append state disagrees with the entries", last_good
+        )
+    return LogVerification(count, len(heads), True)
+
+
+def _stored_leaves(
+    session: Session,
+) -> Iterator[tuple[int, bytes, bytes, Callable[[], bytes]]]:
+    """(seq, stored leaf hash, entry bytes, a function recomputing them from parsed values).
+
+    The entry bytes are assembled from the stored text where the database hands it over as
+    written (SQLite keeps the canonical JSON and the ISO time we wrote), which skips parsing
+    and re-encoding; should that text not be canonical, the caller falls back to the parsed
+    values, so only a real change of content is reported.
+    """
+    table = AuditEntry.__table__
+    query = (
+        select(
+            table.c.seq,
+            table.c.entry_type,
+            table.c.actor,
+            table.c.subject,
+            type_coerce(table.c.at, String),
+            type_coerce(table.c.body, String),
+            table.c.leaf_hash,
+        )
+        .order_by(table.c.seq)
+        .execution_options(yield_per=5000)
+    )
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+    result = session.execute(query)
+    try:
+        for seq, entry_type, actor, subject, at, body, stored in result:
+            at_text = (
+                f"{at[:10]}T{at[11:]}+00:00"
+                if isinstance(at, str) and len(at) == 26
+                else _parse_at(at).isoformat(timespec="microseconds")
+            )
+            body_text = body if isinstance(body, str) else dumps(body)
+            fast = (
+                f'{{"actor":{dumps(actor)},"at":"{at_text}","body":{body_text},"seq":{seq},'
+                f'"subject":{dumps(subject)},"type":{dumps(entry_type)}}}'
+            ).encode()
+
+            def semantic(
+                seq: int = seq,
+                t: str = entry_type,
+                a: str = actor,
+                s: str = subject,
+                at: Any = at,
+                body: Any = body,
+            ) -> bytes:
+                parsed = json.loads(body) if isinstance(body, str) else body
+                return entry_bytes(seq, t, a, s, _parse_at(at), parsed)
+
+            yield seq, bytes(stored), fast, semantic
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL, when the caller stops early
+
+
+def _parse_at(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

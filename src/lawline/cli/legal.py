@@ -231,7 +231,7 @@ def staff_add(
 @requests_app.command("list")
 def requests_list() -> None:
     """The open queue, soonest deadline first; overdue ones are marked."""
-    from lawline.legal.review import queue
+    from lawline.legal.queries import queue
 
     runtime = open_runtime()
     table = Table(
@@ -257,7 +257,7 @@ def requests_list() -> None:
 @requests_app.command("show")
 def requests_show(request_id: str) -> None:
     """Show a request with its targets, checks, warnings and reviews (no personal data)."""
-    from lawline.legal.review import approvers, get_request, targets_of
+    from lawline.legal.queries import approvers, get_request, targets_of
 
     runtime = open_runtime()
     with runtime.sessions() as session:
@@ -378,7 +378,7 @@ def requests_callback(
 @requests_app.command("notifications")
 def requests_notifications() -> None:
     """Affected users who may now be told of a disclosure (their non-disclosure date passed)."""
-    from lawline.legal.review import notifications_due
+    from lawline.legal.queries import notifications_due
 
     runtime = open_runtime()
     with runtime.sessions() as session:
@@ -418,7 +418,7 @@ def package_verify(
 
 def sweep() -> None:
     """Expire preservation holds past their period; delete packages past retention."""
-    from lawline.legal.review import sweep as run_sweep
+    from lawline.legal.retention import sweep as run_sweep
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from lawline.cli.legal import register as register_legal_commands
 from lawline.cli.moderation import register_all as register_moderation_commands
 from lawline.cli.support import open_runtime
+from lawline.cli.transparency import register as register_transparency_commands
 from lawline.cli.worker import register as register_worker_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
@@ -40,6 +41,7 @@ app.add_typer(audit_app, name="audit")
 register_legal_commands(app)
 register_moderation_commands(app)
 register_worker_commands(app)
+register_transparency_commands(app)
 
 console = Console()
 err_console = Console(stderr=True)

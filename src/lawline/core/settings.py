@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     report_bot_secret: str | None = Field(
         default=None, description="the webhook's secret token (X-Telegram-Bot-Api-Secret-Token)"
     )
+    transparency_bot_token: str | None = Field(
+        default=None, description="Telegram token of the transparency bot; mounts its webhook"
+    )
+    transparency_bot_secret: str | None = Field(
+        default=None, description="the transparency bot webhook's secret token"
+    )
     telegram_api_base: str | None = Field(
         default=None, description="a Bot API server other than Telegram's (a local one)"
     )

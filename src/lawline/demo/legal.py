@@ -23,7 +23,7 @@ from lawline.authorities.service import register_authority as register
 from lawline.client import ApiError, AuthorityClient, open_package
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
-from lawline.legal import review
+from lawline.legal import queries, review
 from lawline.legal.models import UserNotification
 from lawline.staff.service import create_staff, get_staff
 from lawline.worker import worker_for
@@ -155,7 +155,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             outcomes.append((label, party.upper(), "refused", reasons))
             return None
         with runtime.sessions() as session:
-            warnings = review.get_request(session, created["id"]).warnings
+            warnings = queries.get_request(session, created["id"]).warnings
         note = created["regime"] + (" (binding)" if created["binding"] else "")
         if warnings:
             note += "; warning to reviewers: " + ", ".join(sorted({w["code"] for w in warnings}))

@@ -19,7 +19,7 @@ class DisclosurePackage(Base):
     manifest: Mapped[dict[str, Any]] = mapped_column(JSON)  # file names and hashes only
     accounts: Mapped[int] = mapped_column(Integer)
     ip_events: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
     delete_after: Mapped[datetime] = mapped_column(index=True)
     fetched_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]

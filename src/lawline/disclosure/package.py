@@ -2,7 +2,8 @@
 the platform key, as a tar archive encrypted with age to the authority's recipient.
 
 Layout inside the archive (all at its root): request.json, data.json, subscribers.csv and/or
-ip_events.csv, manifest.json, manifest.sig (base64 of the raw 64-byte signature).
+ip_events.csv, ledger.json (the request's entry in the public disclosure ledger and its
+inclusion proof), manifest.json, manifest.sig (base64 of the raw 64-byte signature).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from lawline.platform.protocol import Platform
 RETENTION = timedelta(days=30)
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
+LEDGER_RECEIPT = "ledger.json"
 
 
 def _tar(files: dict[str, bytes], mtime: datetime) -> bytes:
@@ -59,8 +61,13 @@ def build_package(
     key: SigningKey,
     platform_identity: str,
     clock: Clock,
+    ledger_receipt: dict[str, Any] | None = None,
 ) -> DisclosurePackage:
-    """Collect, minimise, sign, encrypt and store the package of an approved request."""
+    """Collect, minimise, sign, encrypt and store the package of an approved request.
+
+    `ledger_receipt` (the request's entry in the public disclosure ledger with its inclusion
+    proof) travels inside the package as `ledger.json`, covered by the signed manifest.
+    """
     now = clock.now()
     authority = session.get(Authority, request.authority_id)
     assert authority is not None
@@ -116,6 +123,8 @@ def build_package(
         "served_from_preservation": request.preservation_request_id,
     }
     files = records.to_files(request_doc, accounts)
+    if ledger_receipt is not None:
+        files[LEDGER_RECEIPT] = json.dumps(ledger_receipt, indent=2, sort_keys=True).encode()
     manifest = {
         "package_id": package_id,
         "request_id": request.id,

@@ -51,7 +51,7 @@ class LegalRequest(Base):
     hold_until: Mapped[datetime | None]
     extensions_used: Mapped[int] = mapped_column(Integer, default=0)
     production_confirmed: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class RequestTarget(Base):

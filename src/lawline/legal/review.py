@@ -4,115 +4,28 @@ A disclosure needs two approvals by two distinct staff members with the approver
 of whom entered the request; every target must have a confirmed violation (or, for a binding
 order, both approvers must acknowledge the warning); an emergency request needs a confirmed
 call-back to a contact from the registry first. The second approval builds the package.
+
+These are the commands; reads live in `queries`, the retention sweep in `retention`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lawline.audit import ledger
 from lawline.audit import service as audit
 from lawline.authorities.models import Authority, CallbackContact
+from lawline.core.clock import FixedClock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from lawline.disclosure import preservation
-from lawline.disclosure.package import build_package, delete_expired_packages, fetch_package
+from lawline.disclosure.package import build_package, fetch_package
 from lawline.legal.context import LegalContext
-from lawline.legal.models import (
-    Callback,
-    InfoExchange,
-    LegalRequest,
-    RequestTarget,
-    Review,
-    UserNotification,
-)
-from lawline.legal.offenses import OFFENSES
-from lawline.legal.workflow import OPEN_FOR_REVIEW, Status, lock_request, transition
-from lawline.moderation.violations import confirmed_violations
+from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
+from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
+from lawline.legal.workflow import Status, lock_request, transition
 from lawline.staff.service import Role, Staff
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    request: LegalRequest
-    authority: str
-    approvals: int
-    overdue: bool
-
-
-def queue(session: Session, ctx: LegalContext) -> list[QueueItem]:
-    """Open requests, soonest deadline first (an emergency's 8 hours put it on top)."""
-    now = ctx.clock.now()
-    rows = session.execute(
-        select(LegalRequest, Authority.name)
-        .join(Authority, Authority.id == LegalRequest.authority_id)
-        .where(LegalRequest.status.in_([s.value for s in OPEN_FOR_REVIEW]))
-        .order_by(LegalRequest.deadline_at.is_(None), LegalRequest.deadline_at)
-    ).all()
-    return [
-        QueueItem(
-            request,
-            name,
-            len(approvers(session, request)),
-            request.deadline_at is not None
-            and request.paused_since is None
-            and request.deadline_at < now,
-        )
-        for request, name in rows
-    ]
-
-
-def get_request(session: Session, request_id: str) -> LegalRequest:
-    request = session.get(LegalRequest, request_id)
-    if request is None:
-        raise NotFound(f"no request {request_id}", code="request_not_found")
-    return request
-
-
-def approvers(session: Session, request: LegalRequest) -> set[str]:
-    return set(
-        session.execute(
-            select(Review.staff).where(
-                Review.request_id == request.id,
-                Review.action == "approve",
-                Review.review_round == request.review_round,
-            )
-        ).scalars()
-    )
-
-
-def targets_of(session: Session, request_id: str) -> list[RequestTarget]:
-    return list(
-        session.execute(
-            select(RequestTarget)
-            .where(RequestTarget.request_id == request_id)
-            .order_by(RequestTarget.position)
-        ).scalars()
-    )
-
-
-def missing_violations(session: Session, request: LegalRequest) -> list[str]:
-    """Accounts of the request without a confirmed violation of the offense's category now."""
-    category = OFFENSES[request.offense].tos_category
-    return [
-        t.account_id
-        for t in targets_of(session, request.id)
-        if t.account_id is not None
-        and (category is None or not confirmed_violations(session, t.account_id, category))
-    ]
-
-
-def callback_confirmed(session: Session, request_id: str) -> bool:
-    return (
-        session.execute(
-            select(func.count())
-            .select_from(Callback)
-            .where(Callback.request_id == request_id, Callback.confirmed.is_(True))
-        ).scalar_one()
-        > 0
-    )
 
 
 def approve(
@@ -163,17 +76,40 @@ def approve(
     )
     if len(approvers(session, request)) >= 2:
         transition(session, request, Status.APPROVED, actor=staff.actor, clock=ctx.clock)
-        build_package(
-            session,
-            ctx.platform,
-            request,
-            key=ctx.signing_key,
-            platform_identity=ctx.platform_identity,
-            clock=ctx.clock,
-        )
+        _disclose(session, ctx, request)
         transition(session, request, Status.DISCLOSED, actor="system:lawline", clock=ctx.clock)
         _schedule_notifications(session, ctx, request)
     return request
+
+
+def _disclose(session: Session, ctx: LegalContext, request: LegalRequest) -> None:
+    """Enter the disclosure in the public ledger and build the package that carries its receipt.
+
+    Both take one instant, so the ledger's quarter is the package's quarter even at a quarter's
+    last microsecond.
+    """
+    at = FixedClock(ctx.clock.now())
+    authority = session.get(Authority, request.authority_id)
+    assert authority is not None
+    receipt = ledger.append(
+        session,
+        request_id=request.id,
+        country=authority.country,
+        request_type=request.request_type,
+        instrument_kind=request.instrument_kind,
+        accounts=sum(1 for t in targets_of(session, request.id) if t.account_id is not None),
+        key=ctx.signing_key,
+        clock=at,
+    )
+    build_package(
+        session,
+        ctx.platform,
+        request,
+        key=ctx.signing_key,
+        platform_identity=ctx.platform_identity,
+        clock=at,
+        ledger_receipt=receipt.to_json(),
+    )
 
 
 def _record_review(
@@ -219,16 +155,6 @@ def _schedule_notifications(session: Session, ctx: LegalContext, request: LegalR
             session.add(
                 UserNotification(request_id=request.id, account_id=target.account_id, due_at=due)
             )
-
-
-def notifications_due(session: Session, ctx: LegalContext) -> list[UserNotification]:
-    return list(
-        session.execute(
-            select(UserNotification)
-            .where(UserNotification.sent_at.is_(None), UserNotification.due_at <= ctx.clock.now())
-            .order_by(UserNotification.due_at)
-        ).scalars()
-    )
 
 
 def reject(
@@ -397,58 +323,6 @@ def extend_preservation(
         clock=ctx.clock,
     )
     return request
-
-
-def sweep(session: Session, ctx: LegalContext) -> dict[str, int]:
-    """Expire holds past their period and delete packages past retention."""
-    now = ctx.clock.now()
-    expired = (
-        session.execute(
-            select(LegalRequest).where(
-                LegalRequest.status == Status.PRESERVED.value,
-                LegalRequest.hold_until.is_not(None),
-                LegalRequest.hold_until <= now,
-            )
-        )
-        .scalars()
-        .all()
-    )
-    holds = 0
-    for request in expired:
-        transition(session, request, Status.EXPIRED, actor="system:sweep", clock=ctx.clock)
-        holds += preservation.delete_holds(session, request.id, ctx.clock)
-    # holds served to a disclosure that is now closed are no longer needed
-    linked = (
-        session.execute(
-            select(LegalRequest).where(
-                LegalRequest.status == Status.PRESERVED.value,
-                LegalRequest.production_confirmed.is_(True),
-            )
-        )
-        .scalars()
-        .all()
-    )
-    for request in linked:
-        served = session.execute(
-            select(func.count())
-            .select_from(LegalRequest)
-            .where(
-                LegalRequest.preservation_request_id == request.id,
-                LegalRequest.status.in_([Status.DISCLOSED.value, Status.CLOSED.value]),
-            )
-        ).scalar_one()
-        if served:
-            transition(
-                session,
-                request,
-                Status.CLOSED,
-                actor="system:sweep",
-                clock=ctx.clock,
-                reason="served to the linked production order",
-            )
-            holds += preservation.delete_holds(session, request.id, ctx.clock)
-    packages = delete_expired_packages(session, ctx.clock)
-    return {"holds_expired": len(expired), "holds_deleted": holds, "packages_deleted": packages}
 
 
 def deliver_package(

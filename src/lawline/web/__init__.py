@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from lawline.web import public
+from lawline.web import legal, public, staff_auth, transparency
 from lawline.web.render import install_page_errors
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -21,4 +21,7 @@ def mount(app: FastAPI) -> None:
     """Add the pages, their static assets and HTML error pages to the app."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
+    app.include_router(transparency.router)
+    app.include_router(staff_auth.router)
+    app.include_router(legal.router)
     install_page_errors(app)

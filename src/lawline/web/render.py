@@ -11,13 +11,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from lawline import __version__
 from lawline.core.errors import LawlineError
@@ -137,6 +138,10 @@ def install_page_errors(app: FastAPI) -> None:
         async def handler(request: Request, exc: Any) -> Response:
             if not _wants_page(request):
                 return await original(request, exc)
+            login_url = getattr(exc, "login_url", None)
+            if login_url is not None and request.method == "GET":
+                target = f"{login_url}?{urlencode({'next': exc.next_url})}"
+                return RedirectResponse(target, status_code=303)
             if isinstance(exc, LawlineError):
                 status, code, message = exc.status, exc.code, exc.message
             elif isinstance(exc, RequestValidationError):

@@ -1,0 +1,272 @@
+"""The figures of one quarter, computed by the database (GROUP BY, COUNT, SUM; no row loops).
+
+When each thing counts (all instants UTC, quarters half-open [start, end)):
+* a legal request is *received* in the quarter of `received_at`, whatever happens later;
+* it is *fulfilled* in the quarter its package was built (disclosed), *fully* when every named
+  target was disclosed and *partly* when some were not;
+* it is *rejected* in the quarter it became rejected, by its reason code (the refusal ground, or
+  the first failed automatic check, or `rejected_on_review`);
+* an emergency is *answered* when disclosed or rejected; a preservation hold is *placed* when
+  its first snapshot was taken.
+Moderation figures are platform-wide (a report has no country): reports by their time,
+decisions by theirs, appeals filed and decided by theirs.
+
+Every entry point takes a plain `Session`, so a benchmark can call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from lawline.transparency import views
+from lawline.transparency.quarters import Quarter
+
+Figures = dict[str, Any]
+_lr = views.legal_requests
+
+
+def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[float]:
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 86400.0
+    return cast(ColumnElement[float], func.extract("epoch", end - start))
+
+
+def median_seconds(
+    session: Session, start: Any, end: Any, where: Sequence[ColumnElement[bool]], source: Any
+) -> int | None:
+    """The median of `end - start` in whole seconds over the rows of `source` matching `where`.
+
+    Portable: count, then read the one or two middle values in order (no percentile function
+    on SQLite). Rounded to the second, so the signed report holds no float that two JSON
+    libraries could write differently.
+    """
+    duration = _seconds(session, start, end)
+    condition = and_(*where, start.is_not(None), end.is_not(None))
+    n = session.execute(select(func.count()).select_from(source).where(condition)).scalar_one()
+    if not n:
+        return None
+    middle = (
+        session.execute(
+            select(duration)
+            .select_from(source)
+            .where(condition)
+            .order_by(duration)
+            .offset((n - 1) // 2)
+            .limit(2 - n % 2)
+        )
+        .scalars()
+        .all()
+    )
+    return round(sum(float(m) for m in middle) / len(middle))
+
+
+def _in(column: Any, quarter: Quarter) -> ColumnElement[bool]:
+    return and_(column >= quarter.start, column < quarter.end)
+
+
+def _grouped(session: Session, query: Select[Any]) -> dict[str, int]:
+    return {str(key): int(n) for key, n in session.execute(query) if key is not None}
+
+
+def _country(query: Select[Any], country: str | None) -> Select[Any]:
+    return query if country is None else query.where(_lr.c.country == country)
+
+
+def legal_figures(session: Session, quarter: Quarter, country: str | None = None) -> Figures:
+    c = _lr.c
+    received = _in(c.received_at, quarter)
+    disclosed = _in(c.disclosed_at, quarter)
+    rejected = _in(c.rejected_at, quarter)
+
+    def by(column: Any, when: ColumnElement[bool]) -> dict[str, int]:
+        query = select(column, func.count()).select_from(_lr).where(when).group_by(column)
+        return _grouped(session, _country(query, country))
+
+    totals = session.execute(
+        _country(
+            select(
+                func.count().filter(received),
+                func.count().filter(disclosed),
+                func.count().filter(and_(disclosed, c.accounts_disclosed >= c.targets_named)),
+                func.coalesce(func.sum(c.accounts_disclosed).filter(disclosed), 0),
+                func.count().filter(and_(disclosed, c.accounts_disclosed > 0)),
+                func.count().filter(rejected),
+                func.count().filter(and_(received, c.request_type == "preservation")),
+                func.count().filter(_in(c.preserved_at, quarter)),
+                func.count().filter(and_(received, c.request_type == "emergency")),
+                func.count().filter(
+                    and_(
+                        c.request_type == "emergency",
+                        _in(func.coalesce(c.disclosed_at, c.rejected_at), quarter),
+                    )
+                ),
+            ).select_from(_lr),
+            country,
+        )
+    ).one()
+    (n_received, n_fulfilled, n_fully, accounts, n_with_data, n_rejected) = totals[:6]
+    n_pres_received, n_holds, n_emerg_received, n_emerg_answered = totals[6:]
+    answered_at = func.coalesce(c.disclosed_at, c.rejected_at)
+    emergency_where = [c.request_type == "emergency", _in(answered_at, quarter)]
+    if country is not None:
+        emergency_where.append(c.country == country)
+    answered = n_fulfilled + n_rejected
+    return {
+        "received": {
+            "total": n_received,
+            "by_type": by(c.request_type, received),
+            "by_instrument": by(c.instrument_kind, received),
+        },
+        "fulfilled": {
+            "total": n_fulfilled,
+            "fully": n_fully,
+            "partly": n_fulfilled - n_fully,
+            "by_type": by(c.request_type, disclosed),
+            "by_instrument": by(c.instrument_kind, disclosed),
+            "accounts_affected": int(accounts),
+        },
+        "rejected": {"total": n_rejected, "by_reason": by(c.reason_code, rejected)},
+        "share_with_data_produced": None if not answered else round(n_with_data / answered, 4),
+        "preservations": {"received": n_pres_received, "holds_placed": n_holds},
+        "emergencies": {
+            "received": n_emerg_received,
+            "answered": n_emerg_answered,
+            "median_seconds_to_answer": median_seconds(
+                session, c.received_at, answered_at, emergency_where, _lr
+            ),
+        },
+    }
+
+
+def by_country(session: Session, quarter: Quarter) -> dict[str, dict[str, Any]]:
+    """Per issuing country, as Meta and Google report: ordinary requests, emergencies and
+    preservations apart, fulfilled, accounts, and the share of answers that produced data."""
+    c = _lr.c
+    received = _in(c.received_at, quarter)
+    disclosed = _in(c.disclosed_at, quarter)
+    rejected = _in(c.rejected_at, quarter)
+    rows = session.execute(
+        select(
+            c.country,
+            func.count().filter(and_(received, c.request_type == "disclosure")),
+            func.count().filter(and_(received, c.request_type == "emergency")),
+            func.count().filter(and_(received, c.request_type == "preservation")),
+            func.count().filter(disclosed),
+            func.coalesce(func.sum(c.accounts_disclosed).filter(disclosed), 0),
+            func.count().filter(and_(disclosed, c.accounts_disclosed > 0)),
+            func.count().filter(rejected),
+        )
+        .select_from(_lr)
+        .where(received | disclosed | rejected)
+        .group_by(c.country)
+        .order_by(c.country)
+    ).all()
+    result = {}
+    for country, disclosure, emergency, preservation, fulfilled, accounts, data, rej in rows:
+        answered = fulfilled + rej
+        result[country] = {
+            "disclosure_requests": disclosure,
+            "emergency_requests": emergency,
+            "preservation_requests": preservation,
+            "fulfilled": fulfilled,
+            "accounts_affected": int(accounts),
+            "rejected": rej,
+            "share_with_data_produced": None if not answered else round(data / answered, 4),
+        }
+    return result
+
+
+def moderation_figures(session: Session, quarter: Quarter) -> Figures:
+    r, d, a = views.reports.c, views.decisions.c, views.appeals.c
+    reported = _in(r.created_at, quarter)
+    decided = _in(d.decided_at, quarter)
+    report_totals = session.execute(
+        select(
+            func.count().filter(reported),
+            func.count().filter(and_(reported, r.trusted == 1)),
+            func.count().filter(and_(reported, r.automated == 1)),
+        ).select_from(views.reports)
+    ).one()
+    decision_totals = session.execute(
+        select(
+            func.count().filter(decided),
+            func.count().filter(and_(decided, d.action == "delist", d.target_kind == "channel")),
+            func.count().filter(and_(decided, d.automated_detection == 1)),
+        ).select_from(views.decisions)
+    ).one()
+    appeal_totals = session.execute(
+        select(
+            func.count().filter(_in(a.filed_at, quarter)),
+            func.count().filter(_in(a.decided_at, quarter)),
+            func.count().filter(and_(_in(a.decided_at, quarter), a.status == "reversed")),
+        ).select_from(views.appeals)
+    ).one()
+
+    def by(source: Any, column: Any, when: ColumnElement[bool]) -> dict[str, int]:
+        return _grouped(
+            session, select(column, func.count()).select_from(source).where(when).group_by(column)
+        )
+
+    n_decisions = decision_totals[0]
+    return {
+        "scope": "platform-wide",
+        "reports_received": {
+            "total": report_totals[0],
+            "by_category": by(views.reports, r.category, reported),
+            "from_trusted_flaggers": report_totals[1],
+            "triaged_automatically": report_totals[2],
+        },
+        "decisions": {
+            "total": n_decisions,
+            "by_action": by(views.decisions, d.action, decided),
+            "by_ground": by(views.decisions, d.ground, decided),
+        },
+        "channels_delisted": decision_totals[1],
+        "median_seconds_first_report_to_decision": median_seconds(
+            session, d.first_report_at, d.decided_at, [decided], views.decisions
+        ),
+        "automated_detection_share": (
+            None if not n_decisions else round(decision_totals[2] / n_decisions, 4)
+        ),
+        "appeals": {
+            "received": appeal_totals[0],
+            "decided": appeal_totals[1],
+            "reversed": appeal_totals[2],
+        },
+    }
+
+
+def trend(
+    session: Session, last: Quarter, count: int = 8, country: str | None = None
+) -> list[dict[str, Any]]:
+    """Received and fulfilled per quarter for the `count` quarters up to `last` (for charts)."""
+    quarters = [last]
+    while len(quarters) < count:
+        quarters.insert(0, quarters[0].previous())
+    c = _lr.c
+    columns = []
+    for q in quarters:
+        columns.append(func.count().filter(_in(c.received_at, q)))
+        columns.append(func.count().filter(_in(c.disclosed_at, q)))
+    query = cast(Select[Any], select(*columns).select_from(_lr))
+    row = session.execute(_country(query, country)).one()
+    return [
+        {"quarter": str(q), "received": row[2 * i], "fulfilled": row[2 * i + 1]}
+        for i, q in enumerate(quarters)
+    ]
+
+
+def figures(session: Session, quarter: Quarter, country: str | None = None) -> Figures:
+    """Everything the quarter's report shows, for one country or for all."""
+    return {
+        "legal_requests": legal_figures(session, quarter, country),
+        "by_country": by_country(session, quarter),
+        "moderation": moderation_figures(session, quarter),
+    }
+
+
+__all__ = ["figures", "legal_figures", "median_seconds", "moderation_figures", "trend"]
