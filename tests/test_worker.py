@@ -53,7 +53,9 @@ worker_for(runtime).drain()
 
 KILL_API_AFTER_COMMIT = """
 import os, signal, sys
+from fastapi.testclient import TestClient
 from sqlalchemy import event
+from lawline.api.app import create_app
 from lawline.outbox.service import OUTBOX_WRITTEN
 from lawline.runtime import Runtime
 
@@ -64,14 +66,14 @@ def die_once_committed(session):
         os.kill(os.getpid(), signal.SIGKILL)  # committed; the response is never sent
 
 event.listen(runtime.sessions, "after_commit", die_once_committed, insert=True)
-username, password, code, case_id = sys.argv[1:]
+username, password, code, case_id, facts = sys.argv[1:]
 client = TestClient(create_app(runtime))
 token = client.post(
     "/v1/staff/login", json={"username": username, "password": password, "totp": code}
 ).json()["token"]
 client.post(
     f"/v1/staff/cases/{case_id}/decision",
-    json={"action": "remove", "category": "scam", "facts": "Promises guaranteed returns."},
+    json={"action": "remove", "category": "scam", "facts": facts},
     headers={"Authorization": f"Bearer {token}"},
 )
 print("the response was sent")
@@ -203,7 +205,9 @@ def test_a_worker_killed_half_way_leaves_every_effect_applied_once_after_restart
 def test_an_api_killed_between_commit_and_response_loses_no_effect(live: Live) -> None:
     scene = _scene(live)
     code = pyotp.TOTP(scene.totp_secret).now()
-    died = _run(live, "-c", KILL_API_AFTER_COMMIT, "mo", STAFF_PASSWORD, code, str(scene.case_id))
+    died = _run(
+        live, "-c", KILL_API_AFTER_COMMIT, "mo", STAFF_PASSWORD, code, str(scene.case_id), FACTS
+    )
     assert died.returncode == -9, died.stderr
     assert "the response was sent" not in died.stdout
     with live.runtime.sessions() as session:

@@ -42,7 +42,7 @@ def test_the_disclosure_notice_is_sent_after_the_gag_date_and_audited_once(
     worker.run_once()
     assert platform.notices("100005") == []  # the non-disclosure order still runs
     assert _state(legal_api) == ([None], [])
-    legal_api.clock.advance(timedelta(days=72))  # 31 January has passed
+    legal_api.clock.advance(timedelta(days=73))  # 1 February: the gag of 31 January is over
     worker.run_once()
     legal_api.clock.advance(timedelta(minutes=5))
     worker.run_once()  # another round: nothing is sent twice
