@@ -39,8 +39,16 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
-bench: $(DEVSTAMP)
-	$(BIN)/python bench/run.py
+BENCHSTAMP := $(VENV)/.installed-bench
+
+$(BENCHSTAMP): pyproject.toml $(DEVSTAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+# wrk (Debian) is the HTTP load generator; installed here when running as root and missing.
+bench: $(BENCHSTAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || true
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 serve: $(STAMP)
 	$(BIN)/lawline serve

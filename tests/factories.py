@@ -105,6 +105,46 @@ def request_document(**overrides: Any) -> dict[str, Any]:
     return document
 
 
+# -- a whole runtime ------------------------------------------------------------------------
+def runtime_on(
+    request: Any, backend: str, data_dir: Any, platform_file: Any, clock: Any, **settings: Any
+) -> Any:
+    """A migrated runtime on SQLite or on its own PostgreSQL schema (dropped after the test),
+    with a copy of the generated platform; for tests that race real connections."""
+    import secrets
+
+    from sqlalchemy import text
+
+    from lawline.core.db import make_engine
+    from lawline.core.settings import Settings
+    from lawline.runtime import Runtime
+
+    database_url = None
+    if backend == "postgresql":
+        url, _ = request.getfixturevalue("postgres_schema_url")
+        schema = f"rt_{secrets.token_hex(5)}"
+        admin = make_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        database_url = f"{url}?options=-csearch_path%3D{schema}"
+
+        def drop() -> None:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+        request.addfinalizer(drop)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "platform.sqlite").write_bytes(platform_file.read_bytes())
+    runtime = Runtime(
+        Settings(data_dir=data_dir, database_url=database_url, platform="embedded", **settings),
+        clock=clock,
+    )
+    runtime.upgrade_database()
+    request.addfinalizer(runtime.close)
+    return runtime
+
+
 # -- transparency: rows with chosen instants, for hand-computed quarter figures ---------------
 def legal_request_row(
     session: Session,

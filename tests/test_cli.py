@@ -177,3 +177,94 @@ def test_no_phone_number_or_ip_address_reaches_any_output(
     leaked_ips = [ip for ip in ips if ip in text]
     assert leaked_phones == []
     assert leaked_ips == []
+
+
+# ---- staff log-in on the command line --------------------------------------------------------
+def _totp_code(output: str, at_offset: int = 0) -> str:
+    import time
+
+    import pyotp
+
+    uri = next(line for line in output.splitlines() if line.startswith("otpauth://"))
+    return pyotp.parse_uri(uri).at(int(time.time()) + at_offset)  # type: ignore[no-any-return]
+
+
+def staff_cli(*args: str, home: Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWLINE_")}
+    env.update(COLUMNS="200", LAWLINE_DATA_DIR=str(data_dir), XDG_CONFIG_HOME=str(home))
+    return subprocess.run(
+        [sys.executable, "-m", "lawline", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_staff_commands_need_a_login_and_act_as_the_logged_in_member(tmp_path: Path) -> None:
+    home, data = tmp_path / "config", tmp_path / "data"
+    password = tmp_path / "password"
+    password.write_text("a long enough password\n")
+    assert staff_cli("db", "upgrade", home=home, data_dir=data).returncode == 0
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return staff_cli(*args, home=home, data_dir=data)
+
+    # without a session every staff command is refused on one line, exit 2
+    for args in (
+        ("requests", "approve", "req_x"),
+        ("moderation", "decide", "1", "--action", "ban", "--category", "spam", "--facts", "x"),
+        ("authority", "list"),
+    ):
+        refused = run(*args)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.strip().splitlines() == [
+            "error: log in first: `lawline login USERNAME`"
+        ]
+    # bootstrap: the first admin needs no session, the second staff member does
+    first = run("staff", "add", "ada", "--role", "admin", "--password-file", str(password))
+    assert first.returncode == 0, first.stderr
+    second = run("staff", "add", "bob", "--role", "approver", "--password-file", str(password))
+    assert second.returncode == 2
+    assert "log in first" in second.stderr
+
+    code = _totp_code(first.stdout)
+    login = run("login", "ada", "--password-file", str(password), "--totp", code)
+    assert login.returncode == 0, login.stderr
+    session_file = home / "lawline" / "sessions.json"
+    assert session_file.stat().st_mode & 0o777 == 0o600
+    assert (home / "lawline").stat().st_mode & 0o077 == 0
+    replay = run("login", "ada", "--password-file", str(password), "--totp", code)
+    assert replay.returncode == 2
+    assert "wrong username, password or code" in replay.stderr
+
+    added = run("staff", "add", "bob", "--role", "approver", "--password-file", str(password))
+    assert added.returncode == 0, added.stderr
+    listing = run("staff", "list")
+    assert "bob" in listing.stdout
+    assert "approver" in listing.stdout
+    # the admin may not approve: the matrix says who may
+    approve = run("requests", "approve", "req_x")
+    assert approve.returncode == 2
+    assert "may not approve a legal request" in approve.stderr
+    log = run("audit", "log")
+    assert "staff:ada" in log.stdout
+    assert "system:bootstrap" in log.stdout
+
+    assert run("logout").returncode == 0
+    after = run("staff", "list")
+    assert after.returncode == 2
+    assert "log in first" in after.stderr
+
+
+def test_a_session_file_others_can_read_is_refused(tmp_path: Path) -> None:
+    home, data = tmp_path / "config", tmp_path / "data"
+    assert staff_cli("db", "upgrade", home=home, data_dir=data).returncode == 0
+    session_file = home / "lawline" / "sessions.json"
+    session_file.parent.mkdir(parents=True)
+    session_file.write_text("{}")
+    session_file.chmod(0o644)
+    refused = staff_cli("staff", "list", home=home, data_dir=data)
+    assert refused.returncode == 2
+    assert "not private to you" in refused.stderr

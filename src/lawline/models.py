@@ -26,6 +26,7 @@ from lawline.moderation.models import (
     Report,
     Reporter,
     TrustedFlagger,
+    TrustedFlaggerKey,
     Violation,
 )
 from lawline.outbox.models import Intent, JobRun
@@ -64,6 +65,7 @@ __all__ = [
     "StaffToken",
     "TreeHead",
     "TrustedFlagger",
+    "TrustedFlaggerKey",
     "UserNotification",
     "Violation",
     "metadata",

@@ -56,6 +56,13 @@ class Runtime:
         return factory
 
     @cached_property
+    def reporter_pseudonym_key(self) -> bytes:
+        """Key of the hash that turns a client address into a reporter pseudonym. Derived from
+        the platform key (Ed25519 signatures are deterministic), so it needs no file of its own
+        and only this installation can compute it."""
+        return self.signing_key.sign(b"lawline reporter pseudonyms v1")[:32]
+
+    @cached_property
     def read_sessions(self) -> sessionmaker[Session]:
         """Sessions for requests that only read: on SQLite they never wait for a writer."""
         return session_factory(self.engine, read_only=True)

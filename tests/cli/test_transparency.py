@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,4 +87,44 @@ def test_csv_html_and_eu_templates(data_dir: tuple[Path, str], tmp_path: Path) -
     assert (bad.returncode, bad.stderr.strip()) == (
         2,
         "error: a quarter is written like 2024-Q4 (year 2000 to 2100)",
+    )
+
+
+def test_the_authority_checks_its_disclosure_is_counted(
+    data_dir: tuple[Path, str], tmp_path: Path
+) -> None:
+    directory, _ = data_dir
+    receipts = json.loads((directory.parent / "receipts.json").read_text())
+    receipt, report, ledger = tmp_path / "ledger.json", tmp_path / "r.json", tmp_path / "l.jsonl"
+    receipt.write_text(json.dumps(receipts["r4"]))  # an NL emergency disclosed in 2024-Q4
+    lawline(
+        "transparency", "report", "2024-Q4", "--country", "NL", "--out", str(report),
+        data_dir=directory,
+    )  # fmt: skip
+    lawline("transparency", "ledger", "--out", str(ledger), data_dir=directory)
+    ok = authority("verify-count", str(receipt), str(report), str(ledger))
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.strip() == (
+        "OK: your disclosure (ledger entry 4, 2024-Q4, NL) is counted in the 2024-Q4 report"
+    )
+    # the platform publishes a ledger without that entry
+    lines = ledger.read_text().splitlines(keepends=True)
+    hidden = tmp_path / "hidden.jsonl"
+    hidden.write_text("".join(lines[:4] + lines[5:]))
+    failed = authority("verify-count", str(receipt), str(report), str(hidden))
+    assert failed.returncode == 1
+    assert "FAILED: your disclosure (ledger entry 4, 2024-Q4, NL) is not accounted for" in (
+        failed.stderr
+    )
+    assert "the published ledger does not hold your entry at position 4" in failed.stderr
+
+
+def authority(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from lawline.cli.authority import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
     )

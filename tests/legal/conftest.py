@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ class LegalApi:
     http: TestClient
     clock: FixedClock
     authorities: dict[str, tuple[Any, Any]]  # name -> (Authority, AuthorityKeys)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def client(self, name: str = "nl", clock: Clock | None = None) -> AuthorityClient:
         _, keys = self.authorities[name]
@@ -45,6 +46,9 @@ class LegalApi:
         )
 
     def staff_token(self, username: str) -> str:
+        """Log in once per test and reuse the token (a TOTP code is accepted only once)."""
+        if username in self.tokens:
+            return self.tokens[username]
         import pyotp
 
         from lawline.staff.models import StaffMember
@@ -57,7 +61,8 @@ class LegalApi:
             json={"username": username, "password": factories.STAFF_PASSWORD, "totp": code},
         )
         assert response.status_code == 200, response.text
-        return str(response.json()["token"])
+        self.tokens[username] = str(response.json()["token"])
+        return self.tokens[username]
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from lawline.core.errors import Conflict, Forbidden, LawlineError
 from lawline.moderation import appeals, decisions, queries
+from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Case, Report
-from lawline.moderation.reports import register_trusted_flagger, submit_report
+from lawline.moderation.reports import submit_report
 from lawline.moderation.violations import confirmed_violations
 from lawline.platform.embedded import EmbeddedPlatform
 from lawline.platform.generate import generate
@@ -254,7 +255,6 @@ def test_trusted_flaggers_go_first_and_their_accuracy_is_kept(world: World) -> N
     flagger = register_trusted_flagger(
         world.session,
         name="INHOPE hotline",
-        reporter_id="tf-inhope",
         actor="staff:admin",
         clock=world.clock,
     )

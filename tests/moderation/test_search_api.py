@@ -81,7 +81,7 @@ def test_a_delisted_channel_is_gone_in_the_very_next_search(
 
     report = client.post(
         "/v1/reports",
-        json={"target": f"t.me/{channel.name}", "category": "weapons", "reporter_id": "user-9"},
+        json={"target": f"t.me/{channel.name}", "category": "weapons"},
     )
     case_id = report.json()["case_id"]
     with runtime.sessions() as session:
@@ -133,7 +133,7 @@ def test_an_appeal_reversed_by_another_moderator_restores_the_channel_to_search(
     query = channel.title.split()[0]
     case_id = client.post(
         "/v1/reports",
-        json={"target": f"t.me/{channel.name}", "category": "scam", "reporter_id": "user-5"},
+        json={"target": f"t.me/{channel.name}", "category": "scam"},
     ).json()["case_id"]
     mo, other = _token(client, runtime, "mo"), _token(client, runtime, "max")
     decision = client.post(

@@ -12,8 +12,9 @@ import pytest
 
 from lawline.moderation import decisions
 from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Decision
-from lawline.moderation.reports import register_trusted_flagger, submit_report
+from lawline.moderation.reports import submit_report
 from lawline.moderation.statements import to_transparency_database, validate_statement
 from lawline.moderation.triage import DATA, default_model, load_corpus
 from tests.moderation.conftest import World
@@ -75,7 +76,6 @@ def test_a_trusted_flaggers_notice_is_exported_as_such(world: World) -> None:
     flagger = register_trusted_flagger(
         world.session,
         name="Offlimits",
-        reporter_id="tf-offlimits",
         actor="staff:admin",
         clock=world.clock,
     )

@@ -7,6 +7,7 @@ Q4, the last microsecond of Q4, the first instant of 2025-Q1; and requests span 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -189,6 +190,9 @@ def seeded_runtime(
     )
     runtime.upgrade_database()
     with transaction(runtime.sessions) as session:
-        seed(session, runtime.signing_key)
+        seeded = seed(session, runtime.signing_key)
+    # what each authority found in its package, for the authority's own checks
+    receipts = {name: r.to_json() for name, r in seeded.receipts.items()}
+    (tmp_path / "receipts.json").write_text(json.dumps(receipts))
     request.addfinalizer(runtime.close)
     return runtime

@@ -158,3 +158,21 @@ def test_the_authority_finds_its_disclosure_counted_or_missing(
     assert "the entry's commitment is not to this request" in verify_receipt(
         forged, report, entries
     )
+
+
+def test_any_change_to_any_covered_entry_fails_and_later_entries_are_not_covered(
+    db: Session, signing_key: SigningKey
+) -> None:
+    seed(db, signing_key)
+    report = _report(db, signing_key)
+    entries = list(ledger.public_entries(db))
+    size = report["ledger"]["size"]
+    assert size == len(entries) - 1  # r3, disclosed in 2025-Q1, comes after the Q4 head
+    for index, entry in enumerate(entries):
+        for field, value in entry.items():
+            changed = copy.deepcopy(entries)
+            changed[index][field] = value + 1 if isinstance(value, int) else value[::-1] + "x"
+            result = verify_report(report, changed, signing_key.public)
+            # past the head only the numbering is checked: a later quarter's report covers them
+            caught = index < size or field == "seq"
+            assert result.ok is not caught, (index, field, result.problems)

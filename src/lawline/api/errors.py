@@ -34,7 +34,9 @@ def error_response(status: int, code: str, message: str, **extra: object) -> JSO
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LawlineError)
     async def _domain(_request: Request, exc: LawlineError) -> JSONResponse:
-        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
+        retry = exc.details.get("retry_after_seconds")
+        headers = {"Retry-After": str(retry)} if isinstance(retry, int) else None
+        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from lawline.api.deps import RuntimeDep, SessionDep
-from lawline.api.staff import StaffDep
-from lawline.moderation import appeals, decisions, queries
+from lawline.api.deps import ReadSessionDep, RuntimeDep, SessionDep
+from lawline.api.staff import staff_may
+from lawline.api.throttle import Throttle
+from lawline.core.errors import Unauthorized
+from lawline.moderation import appeals, decisions, flaggers, queries
 from lawline.moderation.models import Appeal, Decision, Report
 from lawline.moderation.reports import submit_report
 from lawline.moderation.schemas import (
@@ -20,7 +25,9 @@ from lawline.moderation.schemas import (
     ReportOut,
     SearchHit,
 )
+from lawline.runtime import Runtime
 from lawline.search import service as search_service
+from lawline.staff.service import Action, Staff
 
 public = APIRouter(tags=["public"])
 staff = APIRouter(prefix="/v1/staff", tags=["moderation"])
@@ -37,22 +44,71 @@ def report_out(report: Report) -> ReportOut:
     )
 
 
-@public.post("/v1/reports", status_code=201, response_model=ReportOut)
+def _report_throttle(request: Request, runtime: Runtime) -> Throttle:
+    throttle: Throttle | None = getattr(request.app.state, "report_throttle", None)
+    if throttle is None:
+        throttle = Throttle("reports", runtime.settings.report_client_rate)
+        request.app.state.report_throttle = throttle
+    return throttle
+
+
+def reporter_identity(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    request: Request,
+    authorization: Annotated[str | None, Header(max_length=200)] = None,
+    x_client_key: Annotated[
+        str | None,
+        Header(
+            max_length=100,
+            description="a random key the reporting app keeps per installation; with the "
+            "client address it tells anonymous reporters apart",
+        ),
+    ] = None,
+) -> str:
+    """Who reports, as the server establishes it: a trusted flagger by its API key
+    (`Authorization: Bearer llf_...`), anyone else by a keyed hash of the client address and
+    client key. Nothing in the body decides it."""
+    if authorization is not None:
+        scheme, _, key = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise Unauthorized("send `Authorization: Bearer <API key>`", code="api_key_invalid")
+        return flaggers.flagger_for_key(session, key.strip()).reporter_id
+    address = request.client.host if request.client else "unknown"
+    digest = hmac.new(
+        runtime.reporter_pseudonym_key,
+        f"{address}\n{x_client_key or ''}".encode(),
+        hashlib.sha256,
+    ).digest()
+    # base32 (letters and 2-7) so no pseudonym can look like a phone number or an address
+    return "api-" + base64.b32encode(digest).decode().rstrip("=").lower()[:26]
+
+
+@public.post(
+    "/v1/reports",
+    status_code=201,
+    response_model=ReportOut,
+    responses={200: {"model": ReportOut, "description": "a replay of an idempotency key"}},
+)
 def post_report(
     payload: ReportIn,
     session: SessionDep,
     runtime: RuntimeDep,
+    request: Request,
     response: Response,
+    reporter_id: Annotated[str, Depends(reporter_identity)],
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> ReportOut:
-    """Report a public channel, group, post or account. A 2xx means the report is stored."""
+    """Report a public channel, group, post or account. A 2xx means the report is stored.
+    Anyone may report (throttled per client); trusted flaggers send their API key."""
+    _report_throttle(request, runtime).hit(request)
     submitted = submit_report(
         session,
         runtime.moderation,
         target=payload.target,
         category=payload.category,
         text=payload.text,
-        reporter_id=payload.reporter_id,
+        reporter_id=reporter_id,
         idempotency_key=idempotency_key,
         via="api",
     )
@@ -69,7 +125,7 @@ def get_report(report_id: str, session: SessionDep) -> ReportOut:
 
 @public.get("/v1/search")
 def search(
-    session: SessionDep,
+    session: ReadSessionDep,
     q: Annotated[str, Query(max_length=200)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SearchHit]:
@@ -114,7 +170,7 @@ def case_out(item: queries.QueuedCase) -> CaseOut:
 
 @staff.get("/cases")
 def moderation_queue(
-    member: StaffDep,
+    member: Annotated[Staff, staff_may(Action.MODERATION_QUEUE_READ)],
     session: SessionDep,
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -139,7 +195,11 @@ def decision_out(decision: Decision) -> DecisionOut:
 
 @staff.post("/cases/{case_id}/decision", status_code=201)
 def decide(
-    case_id: int, payload: DecisionIn, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+    case_id: int,
+    payload: DecisionIn,
+    member: Annotated[Staff, staff_may(Action.MODERATION_DECIDE)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> DecisionOut:
     decision = decisions.decide(
         session,
@@ -156,7 +216,12 @@ def decide(
 
 
 @staff.get("/cases/{case_id}")
-def get_case(case_id: int, member: StaffDep, session: SessionDep, runtime: RuntimeDep) -> CaseOut:
+def get_case(
+    case_id: int,
+    member: Annotated[Staff, staff_may(Action.MODERATION_CASE_READ)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> CaseOut:
     return case_out(queries.rank(queries.get_case(session, case_id), runtime.clock.now()))
 
 
@@ -193,7 +258,10 @@ def appeal_out(appeal: Appeal) -> AppealOut:
 
 @staff.post("/appeals", status_code=201)
 def file_appeal(
-    payload: AppealIn, member: StaffDep, session: SessionDep, runtime: RuntimeDep
+    payload: AppealIn,
+    member: Annotated[Staff, staff_may(Action.MODERATION_APPEAL_FILE)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> AppealOut:
     """File an owner's appeal (DSA Art. 20), as the platform's support relays it."""
     appeal = appeals.file_appeal(
@@ -210,7 +278,7 @@ def file_appeal(
 def decide_appeal(
     appeal_id: str,
     payload: AppealDecisionIn,
-    member: StaffDep,
+    member: Annotated[Staff, staff_may(Action.MODERATION_APPEAL_DECIDE)],
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> AppealOut:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.throttle import Throttle
 from lawline.core.errors import Unauthorized
 from lawline.legal import queries, review
 from lawline.legal.schemas import Reason, RequestOut
-from lawline.staff.service import Staff, log_in, staff_for_token
+from lawline.staff.service import (
+    Action,
+    LoginFailed,
+    Staff,
+    log_in,
+    log_out,
+    require,
+    staff_for_token,
+)
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
@@ -29,27 +39,73 @@ class TokenOut(BaseModel):
     token_type: str = "bearer"  # noqa: S105 - the scheme name, not a secret
 
 
+def _bearer(authorization: str | None) -> str:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthorized("log in and send `Authorization: Bearer <token>`", code="token_missing")
+    return authorization[7:].strip()
+
+
 def current_staff(
     session: SessionDep, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
 ) -> Staff:
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise Unauthorized("log in and send `Authorization: Bearer <token>`", code="token_missing")
-    return staff_for_token(session, authorization[7:].strip(), runtime.clock)
+    return staff_for_token(session, _bearer(authorization), runtime.clock)
 
 
 StaffDep = Annotated[Staff, Depends(current_staff)]
 
 
-@router.post("/login")
-def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
-    token = log_in(
-        session,
-        username=payload.username,
-        password=payload.password,
-        totp=payload.totp,
-        clock=runtime.clock,
-    )
+def staff_may(action: Action) -> Any:
+    """A dependency: the logged-in staff member, refused (403) unless the matrix allows `action`.
+    Every staff endpoint declares its action this way."""
+
+    def dependency(staff: StaffDep) -> Staff:
+        require(staff, action)
+        return staff
+
+    return Depends(dependency)
+
+
+def _login_throttle(request: Request, runtime: RuntimeDep) -> Throttle:
+    throttle: Throttle | None = getattr(request.app.state, "login_throttle", None)
+    if throttle is None:
+        throttle = Throttle("login", runtime.settings.login_rate)
+        request.app.state.login_throttle = throttle
+    return throttle
+
+
+@router.post(
+    "/login",
+    response_model=TokenOut,
+    responses={401: {"description": "refused; the failure counts towards the lock-out"}},
+)
+def login(
+    payload: LoginIn, request: Request, session: SessionDep, runtime: RuntimeDep
+) -> TokenOut | JSONResponse:
+    """Password and TOTP code for a bearer token. A code works once; five failures lock the
+    account with a growing back-off; calls are throttled per client."""
+    _login_throttle(request, runtime).hit(request)
+    try:
+        token = log_in(
+            session,
+            username=payload.username,
+            password=payload.password,
+            totp=payload.totp,
+            clock=runtime.clock,
+            lifetime=timedelta(minutes=runtime.settings.staff_session_minutes),
+        )
+    except LoginFailed as exc:
+        # answered, not raised: the request's one commit keeps the failure counting towards
+        # the lock-out (a raised error rolls the request back)
+        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
     return TokenOut(token=token)
+
+
+@router.post("/logout", status_code=204)
+def logout(
+    session: SessionDep, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """End this bearer token's session."""
+    log_out(session, _bearer(authorization), runtime.clock)
 
 
 class QueueItemOut(BaseModel):
@@ -92,7 +148,11 @@ class CallbackIn(BaseModel):
 
 
 @router.get("/requests")
-def legal_queue(staff: StaffDep, session: SessionDep, runtime: RuntimeDep) -> list[QueueItemOut]:
+def legal_queue(
+    staff: Annotated[Staff, staff_may(Action.LEGAL_QUEUE_READ)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> list[QueueItemOut]:
     return [
         QueueItemOut(
             id=i.request.id,
@@ -123,14 +183,21 @@ def _staff_view(session: SessionDep, runtime: RuntimeDep, request_id: str) -> St
 
 @router.get("/requests/{request_id}")
 def show(
-    request_id: str, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_READ)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     return _staff_view(session, runtime, request_id)
 
 
 @router.post("/requests/{request_id}/approve")
 def approve(
-    request_id: str, payload: ApproveIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    payload: ApproveIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_APPROVE)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.approve(
         session,
@@ -145,7 +212,11 @@ def approve(
 
 @router.post("/requests/{request_id}/reject")
 def reject(
-    request_id: str, payload: RejectIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    payload: RejectIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_REJECT)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.reject(
         session,
@@ -160,7 +231,11 @@ def reject(
 
 @router.post("/requests/{request_id}/ask")
 def ask(
-    request_id: str, payload: AskIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    payload: AskIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_ASK)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.ask_for_information(
         session, runtime.legal, request_id, staff=staff, question=payload.question
@@ -170,7 +245,11 @@ def ask(
 
 @router.post("/requests/{request_id}/callback")
 def callback(
-    request_id: str, payload: CallbackIn, staff: StaffDep, session: SessionDep, runtime: RuntimeDep
+    request_id: str,
+    payload: CallbackIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_CALLBACK_RECORD)],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> StaffRequestOut:
     review.record_callback(
         session,

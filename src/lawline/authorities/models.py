@@ -29,6 +29,8 @@ class AuthorityKey(Base):
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # set when a newer key replaced this one without revoking it: refused from then on
+    retires_at: Mapped[datetime | None]
 
 
 class CallbackContact(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pycountry
 from cryptography.hazmat.primitives import serialization
@@ -146,6 +147,48 @@ def add_key(
         clock=clock,
     )
     return key
+
+
+@dataclass(frozen=True)
+class Rotation:
+    key: AuthorityKey
+    old_key_ids: list[str]
+    retires_at: datetime | None  # None: the old keys were revoked at once
+
+
+def rotate_key(
+    session: Session,
+    authority_id: str,
+    signing_key: str,
+    *,
+    grace: timedelta | None,
+    actor: str,
+    clock: Clock | None = None,
+) -> Rotation:
+    """Add a new signing key and retire the authority's other live keys: after `grace`, or at
+    once (revoked) when `grace` is None. A retired key's signatures are refused."""
+    now = (clock or SystemClock()).now()
+    old = [
+        k
+        for k in keys_of(session, authority_id)
+        if k.revoked_at is None and (k.retires_at is None or k.retires_at > now)
+    ]
+    key = add_key(session, authority_id, signing_key, actor=actor, clock=clock)
+    retires_at = None if grace is None else now + grace
+    for k in old:
+        if retires_at is None:
+            revoke_key(session, k.key_id, actor=actor, clock=clock)
+            continue
+        k.retires_at = retires_at
+        audit.append(
+            session,
+            "authority.key_retiring",
+            actor=actor,
+            subject=f"authority:{authority_id}",
+            body={"key_id": k.key_id, "retires_at": retires_at.isoformat()},
+            clock=clock,
+        )
+    return Rotation(key, [k.key_id for k in old], retires_at)
 
 
 def revoke_key(session: Session, key_id: str, *, actor: str, clock: Clock | None = None) -> None:

@@ -162,6 +162,9 @@ def _verify(
     authority = session.get(Authority, key.authority_id)
     if key.revoked_at is not None or authority is None or authority.revoked_at is not None:
         raise SignatureRefused("this signing key is revoked", code="key_revoked")
+    if key.retires_at is not None and key.retires_at <= clock.now():
+        # replaced by a newer key and past the rotation's grace period
+        raise SignatureRefused("this signing key was replaced and has retired", code="key_revoked")
     alg = params.get("alg")
     if alg is not None and alg != "ed25519":
         raise SignatureRefused("only ed25519 signatures are accepted", code="signature_invalid")

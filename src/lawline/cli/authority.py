@@ -125,6 +125,47 @@ def fetch(
     console.print(f"package verified and unpacked in {out}: {', '.join(sorted(check.files))}")
 
 
+@app.command("verify-count")
+def verify_count(
+    receipt_file: Annotated[
+        Path, typer.Argument(metavar="LEDGER_RECEIPT.json", help="ledger.json from your package.")
+    ],
+    report_file: Annotated[
+        Path, typer.Argument(metavar="REPORT.json", help="A published transparency report.")
+    ],
+    ledger_file: Annotated[
+        Path, typer.Argument(metavar="LEDGER.jsonl", help="The published disclosure ledger.")
+    ],
+) -> None:
+    """Check that your disclosure is in the published ledger and counted in the report.
+
+    Works offline on the three files; the platform key comes from your package (its signed
+    manifest covers ledger.json). Exit 1 with every problem when the platform left it out."""
+    from lawline.cli.support import read_text_file
+    from lawline.transparency.verify import read_ledger, verify_receipt
+
+    try:
+        receipt = json.loads(read_text_file(receipt_file))
+        report = json.loads(read_text_file(report_file))
+    except ValueError:
+        raise typer.BadParameter("the receipt and the report must be JSON files") from None
+    entries = read_ledger(read_text_file(ledger_file).splitlines())
+    problems = verify_receipt(receipt, report, entries)
+    entry = receipt.get("entry", {})
+    where = f"ledger entry {entry.get('seq')}, {entry.get('quarter')}, {entry.get('country')}"
+    if problems:
+        err.print(f"FAILED: your disclosure ({where}) is not accounted for:")
+        for problem in problems:
+            err.print(f"  - {problem}", soft_wrap=True, highlight=False)
+        raise typer.Exit(1)
+    counted = (
+        f"counted in the {report['quarter']} report"
+        if entry.get("quarter") == report.get("quarter")
+        else f"in the ledger; the {report['quarter']} report covers another quarter"
+    )
+    console.print(f"OK: your disclosure ({where}) is {counted}", highlight=False)
+
+
 def main() -> None:
     from lawline.core.errors import LawlineError
 

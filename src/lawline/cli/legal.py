@@ -11,21 +11,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lawline.cli.support import open_runtime, read_text_file
+from lawline.cli.support import logged_in, open_runtime, read_text_file
 from lawline.core.db import transaction
 from lawline.core.errors import InvalidInput
+from lawline.staff.permissions import Action
 
 console = Console()
 authority_app = typer.Typer(
     help="The registry of authorities, their keys and contacts.", no_args_is_help=True
 )
-staff_app = typer.Typer(help="Staff accounts (password + TOTP, roles).", no_args_is_help=True)
 requests_app = typer.Typer(
     help="The legal request queue: review, approve, reject, ask.", no_args_is_help=True
 )
 package_app = typer.Typer(help="Disclosure packages.", no_args_is_help=True)
-
-AsUser = Annotated[str, typer.Option("--as", help="Your staff username (recorded as the actor).")]
 
 
 # ---- authorities --------------------------------------------------------------------------
@@ -60,7 +58,6 @@ def authority_add(
     kind: Annotated[str, typer.Option(help="police, prosecutor, court or other.")],
     public_key: Annotated[Path, typer.Option(help="Its Ed25519 public key (PEM or base64).")],
     age_recipient: Annotated[str, typer.Option(help="Its age recipient (age1...).")],
-    actor: AsUser,
     notes: Annotated[str, typer.Option(help="Jurisdiction notes.")] = "",
 ) -> None:
     """Register an authority with its signing key and age recipient."""
@@ -68,6 +65,7 @@ def authority_add(
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.REGISTRY_MANAGE)
         authority, key = register_authority(
             session,
             name=name,
@@ -76,7 +74,7 @@ def authority_add(
             signing_key=read_text_file(public_key),
             age_recipient=age_recipient,
             jurisdiction_notes=notes,
-            actor=f"staff:{actor}",
+            actor=staff.actor,
         )
     console.print(
         f"registered {authority.id} ({authority.name}, {authority.country}); key id {key.key_id}"
@@ -91,6 +89,7 @@ def authority_list() -> None:
     runtime = open_runtime()
     table = Table("id", "name", "country", "kind", "keys", "status")
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.REGISTRY_READ)
         for a in list_authorities(session):
             live = [k.key_id for k in keys_of(session, a.id) if k.revoked_at is None]
             table.add_row(
@@ -111,6 +110,7 @@ def authority_show(authority_id: str) -> None:
 
     runtime = open_runtime()
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.REGISTRY_READ)
         a = get_authority(session, authority_id)
         console.print(
             f"{a.id} {a.name} ({a.country}, {a.kind}) {'REVOKED' if a.revoked_at else 'active'}"
@@ -129,23 +129,34 @@ def authority_show(authority_id: str) -> None:
 def authority_rotate_key(
     authority_id: str,
     public_key: Annotated[Path, typer.Option(help="The new Ed25519 public key.")],
-    actor: AsUser,
-    revoke: Annotated[str | None, typer.Option(help="Key id to revoke at once.")] = None,
+    revoke: Annotated[
+        bool, typer.Option(help="Revoke the old keys at once instead of after the grace period.")
+    ] = False,
 ) -> None:
-    """Add a new signing key; optionally revoke the old one (effective at once)."""
-    from lawline.authorities.service import add_key, revoke_key
+    """Add a new signing key. The old keys stay valid for LAWLINE_KEY_ROTATION_GRACE_DAYS
+    (default 7) and are refused after that; with --revoke they are refused at once."""
+    from datetime import timedelta
+
+    from lawline.authorities.service import rotate_key
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
-        key = add_key(session, authority_id, read_text_file(public_key), actor=f"staff:{actor}")
-        if revoke:
-            revoke_key(session, revoke, actor=f"staff:{actor}")
-    console.print(f"added key {key.key_id}" + (f"; revoked {revoke}" if revoke else ""))
+        staff = logged_in(session, runtime, Action.REGISTRY_MANAGE)
+        rotation = rotate_key(
+            session,
+            authority_id,
+            read_text_file(public_key),
+            grace=None if revoke else timedelta(days=runtime.settings.key_rotation_grace_days),
+            actor=staff.actor,
+            clock=runtime.clock,
+        )
+    old = ", ".join(rotation.old_key_ids) or "none"
+    when = "now" if rotation.retires_at is None else f"{rotation.retires_at:%Y-%m-%d %H:%M} UTC"
+    console.print(f"added key {rotation.key.key_id}; old keys ({old}) refused from {when}")
 
 
 @authority_app.command("revoke")
 def authority_revoke(
-    actor: AsUser,
     authority_id: Annotated[str | None, typer.Option(help="Revoke the whole authority.")] = None,
     key_id: Annotated[str | None, typer.Option(help="Revoke one key.")] = None,
 ) -> None:
@@ -156,11 +167,12 @@ def authority_revoke(
         raise InvalidInput("give exactly one of --authority-id or --key-id", code="usage")
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.REGISTRY_MANAGE)
         if key_id:
-            revoke_key(session, key_id, actor=f"staff:{actor}")
+            revoke_key(session, key_id, actor=staff.actor)
         else:
             assert authority_id is not None
-            revoke_authority(session, authority_id, actor=f"staff:{actor}")
+            revoke_authority(session, authority_id, actor=staff.actor)
     console.print("revoked")
 
 
@@ -170,7 +182,6 @@ def authority_add_contact(
     name: Annotated[str, typer.Option(help="Contact's name.")],
     role: Annotated[str, typer.Option(help="Contact's function.")],
     telephone: Annotated[str, typer.Option(help="Office line, from an independent source.")],
-    actor: AsUser,
     email: Annotated[str, typer.Option(help="Office e-mail.")] = "",
 ) -> None:
     """Add a call-back contact (from an official directory, never from a request)."""
@@ -178,6 +189,7 @@ def authority_add_contact(
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.REGISTRY_MANAGE)
         contact = add_contact(
             session,
             authority_id,
@@ -185,46 +197,9 @@ def authority_add_contact(
             role=role,
             telephone=telephone,
             email=email,
-            actor=f"staff:{actor}",
+            actor=staff.actor,
         )
     console.print(f"contact {contact.id} added")
-
-
-# ---- staff --------------------------------------------------------------------------------
-@staff_app.command("add")
-def staff_add(
-    username: str,
-    role: Annotated[
-        list[str],
-        typer.Option(
-            help="intake, legal_reviewer, approver, moderator, admin; repeat for several."
-        ),
-    ],
-    password_file: Annotated[Path, typer.Option(help="File holding the initial password.")],
-    actor: AsUser,
-    name: Annotated[str, typer.Option(help="Display name.")] = "",
-) -> None:
-    """Create a staff member; prints the TOTP enrolment URI for an authenticator app."""
-    import pyotp
-
-    from lawline.staff.service import create_staff
-
-    runtime = open_runtime()
-    with transaction(runtime.sessions) as session:
-        staff, secret = create_staff(
-            session,
-            username=username,
-            display_name=name or username,
-            roles=role,
-            password=read_text_file(password_file).strip(),
-            actor=f"staff:{actor}",
-        )
-    console.print(f"created {staff.username} with roles {', '.join(sorted(staff.roles))}")
-    console.print(
-        pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="lawline"),
-        soft_wrap=True,
-        highlight=False,
-    )
 
 
 # ---- requests -----------------------------------------------------------------------------
@@ -238,6 +213,7 @@ def requests_list() -> None:
         "id", "type", "status", "authority", "offense", "deadline", "approvals", "warnings"
     )
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.LEGAL_QUEUE_READ)
         for item in queue(session, runtime.legal):
             r = item.request
             deadline = f"{r.deadline_at:%Y-%m-%d %H:%M}" if r.deadline_at else "-"
@@ -261,6 +237,7 @@ def requests_show(request_id: str) -> None:
 
     runtime = open_runtime()
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.LEGAL_REQUEST_READ)
         r = get_request(session, request_id)
         console.print(
             f"{r.id} {r.request_type} [{r.status}] regime {r.regime}"
@@ -287,20 +264,19 @@ def requests_show(request_id: str) -> None:
 @requests_app.command("approve")
 def requests_approve(
     request_id: str,
-    actor: AsUser,
     acknowledge_warnings: Annotated[bool, typer.Option(help="Acknowledge the warnings.")] = False,
 ) -> None:
     """Approve; the second distinct approver's approval builds and seals the package."""
     from lawline.legal.review import approve
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.LEGAL_REQUEST_APPROVE)
         request = approve(
             session,
             runtime.legal,
             request_id,
-            staff=get_staff(session, actor),
+            staff=staff,
             acknowledge_warnings=acknowledge_warnings,
         )
         status = request.status
@@ -310,21 +286,20 @@ def requests_approve(
 @requests_app.command("reject")
 def requests_reject(
     request_id: str,
-    actor: AsUser,
     reason: Annotated[str, typer.Option(help="The reason given to the authority.")],
     ground: Annotated[str | None, typer.Option(help="Refusal ground (binding orders).")] = None,
 ) -> None:
     """Reject with a reason (and, for a binding order, a ground its regime lists)."""
     from lawline.legal.review import reject
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.LEGAL_REQUEST_REJECT)
         reject(
             session,
             runtime.legal,
             request_id,
-            staff=get_staff(session, actor),
+            staff=staff,
             reason=reason,
             ground=ground,
         )
@@ -334,40 +309,36 @@ def requests_reject(
 @requests_app.command("ask")
 def requests_ask(
     request_id: str,
-    actor: AsUser,
     question: Annotated[str, typer.Option(help="What the authority must clarify.")],
 ) -> None:
     """Ask the authority for information; the deadline pauses until it answers."""
     from lawline.legal.review import ask_for_information
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
-        ask_for_information(
-            session, runtime.legal, request_id, staff=get_staff(session, actor), question=question
-        )
+        staff = logged_in(session, runtime, Action.LEGAL_REQUEST_ASK)
+        ask_for_information(session, runtime.legal, request_id, staff=staff, question=question)
     console.print(f"{request_id}: needs_info")
 
 
 @requests_app.command("callback")
 def requests_callback(
     request_id: str,
-    actor: AsUser,
     contact_id: Annotated[int, typer.Option(help="Registry contact called.")],
     confirmed: Annotated[bool, typer.Option(help="Did the contact confirm the request?")],
     note: Annotated[str, typer.Option(help="Note of the call.")] = "",
 ) -> None:
     """Record the call-back an emergency request needs before approval."""
     from lawline.legal.review import record_callback
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.LEGAL_CALLBACK_RECORD)
         record_callback(
             session,
             runtime.legal,
             request_id,
-            staff=get_staff(session, actor),
+            staff=staff,
             contact_id=contact_id,
             confirmed=confirmed,
             note=note,
@@ -382,6 +353,7 @@ def requests_notifications() -> None:
 
     runtime = open_runtime()
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.LEGAL_NOTIFICATIONS_READ)
         for n in notifications_due(session, runtime.legal):
             console.print(
                 f"account {n.account_id}: request {n.request_id}, due {n.due_at:%Y-%m-%d}"
@@ -428,7 +400,6 @@ def sweep() -> None:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(authority_app, name="authority")
-    app.add_typer(staff_app, name="staff")
     app.add_typer(requests_app, name="requests")
     app.add_typer(package_app, name="package")
     app.command("sweep")(sweep)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from lawline.cli.legal import register as register_legal_commands
 from lawline.cli.moderation import register_all as register_moderation_commands
+from lawline.cli.staff import register as register_staff_commands
 from lawline.cli.support import open_runtime
 from lawline.cli.transparency import register as register_transparency_commands
 from lawline.cli.worker import register as register_worker_commands
@@ -39,6 +40,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(platform_app, name="platform")
 app.add_typer(audit_app, name="audit")
 register_legal_commands(app)
+register_staff_commands(app)
 register_moderation_commands(app)
 register_worker_commands(app)
 register_transparency_commands(app)
@@ -251,8 +253,8 @@ def serve(
         typer.Option(help="Run a worker in-process (off when `lawline worker run` runs apart)."),
     ] = True,
 ) -> None:
-    """Run the API (and the report bot's webhook when LAWLINE_REPORT_BOT_TOKEN is set) with a
-    worker that applies platform actions and notices after commit and runs scheduled jobs."""
+    """Run the API and pages (and each bot's webhook when its LAWLINE_*_BOT_TOKEN is set) with
+    a worker that applies platform actions and notices after commit and runs scheduled jobs."""
     import uvicorn
 
     from lawline.api.app import create_app

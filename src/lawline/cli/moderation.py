@@ -10,9 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lawline.cli.support import open_runtime
+from lawline.cli.support import logged_in, open_runtime
 from lawline.core.db import transaction
 from lawline.core.errors import InvalidInput
+from lawline.staff.permissions import Action
 
 console = Console()
 triage_app = typer.Typer(
@@ -77,7 +78,6 @@ moderation_app = typer.Typer(
     help="Reports, the moderation queue, decisions, DSA statements.", no_args_is_help=True
 )
 search_app = typer.Typer(help="The public channel search.", no_args_is_help=True)
-AsUser = Annotated[str, typer.Option("--as", help="Your staff username.")]
 
 
 @search_app.command("reindex")
@@ -116,6 +116,7 @@ def moderation_queue(limit: Annotated[int, typer.Option(help="At most this many.
         "case", "target", "categories", "reports", "reporters", "suggestion", "deadline", "priority"
     )
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.MODERATION_QUEUE_READ)
         items = queue(session, runtime.clock, limit=100_000)
         for item in items[:limit]:
             c = item.case
@@ -138,7 +139,6 @@ def moderation_queue(limit: Annotated[int, typer.Option(help="At most this many.
 @moderation_app.command("decide")
 def moderation_decide(
     case_id: int,
-    actor: AsUser,
     action: Annotated[str, typer.Option(help="no_action, delist, remove or ban.")],
     category: Annotated[str, typer.Option(help="The category the decision rests on.")],
     facts: Annotated[str, typer.Option(help="Facts and circumstances (statement of reasons).")],
@@ -147,15 +147,15 @@ def moderation_decide(
     """Decide a case; the statement of reasons is recorded, and the platform action and the
     notices to the owner and reporters are queued for the worker."""
     from lawline.moderation.decisions import decide
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.MODERATION_DECIDE)
         decision = decide(
             session,
             runtime.moderation,
             case_id,
-            staff=get_staff(session, actor),
+            staff=staff,
             action=action,
             category=category,
             facts=facts,
@@ -169,20 +169,46 @@ def moderation_decide(
 
 
 @moderation_app.command("trusted-flagger-add")
-def trusted_flagger_add(
-    name: str,
-    reporter_id: Annotated[str, typer.Option(help="The id it reports with.")],
-    actor: AsUser,
-) -> None:
-    """Register a trusted flagger (DSA Art. 22); its notices go first."""
-    from lawline.moderation.reports import register_trusted_flagger
+def trusted_flagger_add(name: str) -> None:
+    """Register a trusted flagger (DSA Art. 22) and print its first API key (shown once); its
+    notices, sent with `Authorization: Bearer <key>`, go first."""
+    from lawline.moderation.flaggers import issue_key, register_trusted_flagger
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.FLAGGERS_MANAGE)
         flagger = register_trusted_flagger(
-            session, name=name, reporter_id=reporter_id, actor=f"staff:{actor}", clock=runtime.clock
+            session, name=name, actor=staff.actor, clock=runtime.clock
         )
-    console.print(f"trusted flagger {flagger.id}: {name}")
+        key_row, key = issue_key(session, flagger.id, actor=staff.actor, clock=runtime.clock)
+        flagger_id, key_id = flagger.id, key_row.id
+    console.print(f"trusted flagger {flagger_id}: {name}")
+    console.print(f"API key {key_id} (store it now, it is not shown again): {key}", highlight=False)
+
+
+@moderation_app.command("trusted-flagger-key")
+def trusted_flagger_key(flagger_id: str) -> None:
+    """Issue another API key to a trusted flagger (e.g. to rotate); printed once."""
+    from lawline.moderation.flaggers import issue_key
+
+    runtime = open_runtime()
+    with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.FLAGGERS_MANAGE)
+        key_row, key = issue_key(session, flagger_id, actor=staff.actor, clock=runtime.clock)
+        key_id = key_row.id
+    console.print(f"API key {key_id} (store it now, it is not shown again): {key}", highlight=False)
+
+
+@moderation_app.command("trusted-flagger-revoke")
+def trusted_flagger_revoke(key_id: str) -> None:
+    """Revoke a trusted flagger's API key; reports sent with it are refused from now on."""
+    from lawline.moderation.flaggers import revoke_key
+
+    runtime = open_runtime()
+    with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.FLAGGERS_MANAGE)
+        revoke_key(session, key_id, actor=staff.actor, clock=runtime.clock)
+    console.print(f"revoked {key_id}")
 
 
 @moderation_app.command("flaggers")
@@ -192,6 +218,7 @@ def flaggers() -> None:
 
     runtime = open_runtime()
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.FLAGGERS_READ)
         for name, (upheld, decided) in sorted(flagger_accuracy(session).items()):
             console.print(f"{name}: {upheld}/{decided} upheld ({upheld / decided:.0%})")
 
@@ -215,6 +242,7 @@ def export_sor(
         raise InvalidInput(f"not a date (YYYY-MM-DD): {since!r}", code="date_invalid") from None
     runtime = open_runtime()
     with runtime.sessions() as session:
+        logged_in(session, runtime, Action.MODERATION_EXPORT)
         lines = []
         for decision in decisions_since(session, start):
             line = to_transparency_database(decision)
@@ -248,6 +276,7 @@ def moderation_appeal(
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        logged_in(session, runtime, Action.MODERATION_APPEAL_FILE)
         appeal = file_appeal(
             session, decision_id, appellant_account_id=account, grounds=grounds, clock=runtime.clock
         )
@@ -257,21 +286,20 @@ def moderation_appeal(
 @moderation_app.command("decide-appeal")
 def moderation_decide_appeal(
     appeal_id: str,
-    actor: AsUser,
     reverse: Annotated[bool, typer.Option(help="Reverse the decision (restore, void).")],
     answer: Annotated[str, typer.Option(help="The answer the appellant receives.")],
 ) -> None:
     """Decide an appeal; a moderator other than the one who decided the case."""
     from lawline.moderation.appeals import decide_appeal
-    from lawline.staff.service import get_staff
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.MODERATION_APPEAL_DECIDE)
         appeal = decide_appeal(
             session,
             runtime.moderation,
             appeal_id,
-            staff=get_staff(session, actor),
+            staff=staff,
             reverse=reverse,
             answer=answer,
         )

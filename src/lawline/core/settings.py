@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -41,6 +42,31 @@ class Settings(BaseSettings):
     )
     report_rate_limit: int = Field(default=20, description="reports per reporter per window")
     report_rate_window_seconds: int = 600
+    report_client_rate: str = Field(
+        default="60/minute",
+        description="POST /v1/reports per client address (the `limits` notation), before any "
+        "per-reporter limit",
+    )
+    login_rate: str = Field(
+        default="10/minute", description="POST /v1/staff/login per client address"
+    )
+    staff_session_minutes: int = Field(
+        default=480, ge=1, description="lifetime of a staff API log-in (bearer token)"
+    )
+    cli_session_minutes: int = Field(
+        default=120, ge=1, description="lifetime of a `lawline login` session"
+    )
+    session_file: Path | None = Field(
+        default=None,
+        description="where `lawline login` keeps its session token (mode 0600); default "
+        "`lawline/sessions.json` in the user's config dir ($XDG_CONFIG_HOME or ~/.config)",
+    )
+    key_rotation_grace_days: int = Field(
+        default=7,
+        ge=0,
+        description="how long an authority's old signing key stays valid after `rotate-key` "
+        "without --revoke",
+    )
     misuse_warn_after: int = Field(
         default=3, description="manifestly unfounded reports before a reporter is warned"
     )
@@ -99,6 +125,13 @@ class Settings(BaseSettings):
     @property
     def resolved_platform_path(self) -> Path:
         return self.platform_path or self.data_dir / "platform.sqlite"
+
+    @property
+    def resolved_session_file(self) -> Path:
+        if self.session_file:
+            return self.session_file
+        base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+        return Path(base) / "lawline" / "sessions.json"
 
 
 def normalise_database_url(url: str) -> str:

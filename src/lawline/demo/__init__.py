@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import pyotp
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -23,9 +24,13 @@ from lawline.platform import service as platform_service
 from lawline.platform.embedded import EmbeddedPlatform
 from lawline.platform.generate import generate
 from lawline.runtime import Runtime
+from lawline.staff.service import Staff, create_staff, log_in, staff_for_token
 
 MARKER = ".lawline-demo"
 DEMO_STAFF = "staff:demo-legal-officer"
+
+
+PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo staff only
 
 
 @dataclass
@@ -35,6 +40,31 @@ class DemoContext:
     console: Console
     until: datetime
     violators: dict[str, list[str]] = field(default_factory=dict)  # category -> accounts
+    admin: Staff | None = None
+
+    def staff(self, username: str, roles: list[str]) -> Staff:
+        """A new staff member, added by the demo's admin and logged in with password and TOTP
+        through the service `lawline login` uses (the first one is the bootstrap admin)."""
+        clock = self.runtime.clock
+        with transaction(self.runtime.sessions) as session:
+            _, secret = create_staff(
+                session,
+                username=username,
+                display_name=username.title(),
+                roles=roles,
+                password=PASSWORD,
+                actor=self.admin.actor if self.admin else "system:bootstrap",
+                clock=clock,
+            )
+        with transaction(self.runtime.sessions) as session:
+            token = log_in(
+                session,
+                username=username,
+                password=PASSWORD,
+                totp=pyotp.TOTP(secret).at(clock.now()),
+                clock=clock,
+            )
+            return staff_for_token(session, token, clock)
 
 
 def prepare_data_dir(data_dir: Path) -> Path:
@@ -71,6 +101,7 @@ def run_demo(data_dir: Path, *, accounts: int, console: Console) -> None:
         ctx = DemoContext(
             runtime, _generate_platform(runtime, accounts, until, console), console, until
         )
+        ctx.admin = ctx.staff("ada", ["admin"])
         for chapter in _chapters():
             chapter(ctx)
     finally:
@@ -175,5 +206,12 @@ def chapter_audit_log(ctx: DemoContext) -> None:
 def _chapters() -> list[Callable[[DemoContext], None]]:
     from lawline.demo.legal import chapter_legal_requests
     from lawline.demo.moderation import chapter_moderation
+    from lawline.demo.transparency import chapter_transparency
 
-    return [chapter_audited_read, chapter_moderation, chapter_legal_requests, chapter_audit_log]
+    return [
+        chapter_audited_read,
+        chapter_moderation,
+        chapter_legal_requests,
+        chapter_audit_log,
+        chapter_transparency,
+    ]

@@ -25,12 +25,10 @@ from lawline.core.db import transaction
 from lawline.demo import DemoContext
 from lawline.legal import queries, review
 from lawline.legal.models import UserNotification
-from lawline.staff.service import create_staff, get_staff
 from lawline.worker import worker_for
 
 GAG = timedelta(days=90)
 
-PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo staff only
 DUTCH_CASES = (
     [("child_sexual_abuse", "csam")] * 6
     + [("weapons_trafficking", "weapons")] * 7
@@ -97,21 +95,17 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
     http = TestClient(create_app(runtime))
     violators = _violators(ctx)
     parties: dict[str, Party] = {}
-    with transaction(runtime.sessions) as session:
+    staff = {
+        user: ctx.staff(user, roles)
         for user, roles in (
             ("iris", ["intake"]),
             ("lars", ["legal_reviewer"]),
             ("anouk", ["approver"]),
             ("bram", ["approver"]),
-        ):
-            create_staff(
-                session,
-                username=user,
-                display_name=user.title(),
-                roles=roles,
-                password=PASSWORD,
-                actor="staff:demo-admin",
-            )
+        )
+    }
+    assert ctx.admin is not None
+    with transaction(runtime.sessions) as session:
         for code, (name, country, kind) in {
             "nl": ("Openbaar Ministerie, Landelijk Parket", "NL", "prosecutor"),
             "fr": ("Parquet de Paris, section J3 cybercriminalité", "FR", "prosecutor"),
@@ -125,7 +119,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
                 kind=kind,
                 signing_key=keys.public_pem,
                 age_recipient=keys.age_recipient,
-                actor="staff:iris",
+                actor=ctx.admin.actor,
             )
             private = serialization.load_pem_private_key(keys.private_pem.encode(), None)
             assert isinstance(private, Ed25519PrivateKey)
@@ -143,7 +137,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             name="Officier van dienst",
             role="piket OvJ",
             telephone="+31 88 699 1000",
-            actor="staff:iris",
+            actor=ctx.admin.actor,
         )
     outcomes: list[tuple[str, str, str, str]] = []
 
@@ -302,7 +296,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
                 session,
                 runtime.legal,
                 emergency,
-                staff=get_staff(session, "lars"),
+                staff=staff["lars"],
                 contact_id=contact.id,
                 confirmed=True,
                 note="confirmed by the duty prosecutor",
@@ -312,7 +306,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
                 session,
                 runtime.legal,
                 epoc_warned,
-                staff=get_staff(session, "lars"),
+                staff=staff["lars"],
                 reason="We hold no data on this account for the period.",
                 ground="de_facto_impossibility",
             )
@@ -324,7 +318,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
                     session,
                     runtime.legal,
                     request_id,
-                    staff=get_staff(session, approver),
+                    staff=staff[approver],
                     acknowledge_warnings=True,
                 )
                 disclosed += request.status == "disclosed"

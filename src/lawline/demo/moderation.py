@@ -18,12 +18,12 @@ from lawline.bots.report_bot import ReportBot
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
 from lawline.moderation import decisions, queries
+from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Violation
-from lawline.moderation.reports import register_trusted_flagger, submit_report
+from lawline.moderation.reports import submit_report
 from lawline.outbox.service import counts
 from lawline.runtime import Runtime
 from lawline.search import service as search
-from lawline.staff.service import create_staff, get_staff
 from lawline.worker import worker_for
 
 THEME_CATEGORY = {
@@ -48,22 +48,12 @@ ACCOUNT_REPORTS = [("csam", 6), ("weapons", 7), ("drugs", 7)]
 def chapter_moderation(ctx: DemoContext) -> None:
     runtime, console = ctx.runtime, ctx.console
     rng = random.Random(7)  # noqa: S311 - a reproducible story, not a secret
+    mo = ctx.staff("mo", ["moderator"])
     with transaction(runtime.sessions) as session:
         indexed = search.reindex(session, ctx.platform, runtime.clock)
-        create_staff(
-            session,
-            username="mo",
-            display_name="Mo",
-            roles=["moderator"],
-            password="demo-password-not-for-production",  # noqa: S106 - demo staff only
-            actor="staff:demo-admin",
-        )
+        assert ctx.admin is not None
         flagger = register_trusted_flagger(
-            session,
-            name="Offlimits (NL hotline)",
-            reporter_id="tf-offlimits",
-            actor="staff:demo-admin",
-            clock=runtime.clock,
+            session, name="Offlimits (NL hotline)", actor=ctx.admin.actor, clock=runtime.clock
         )
     themes = ctx.platform.channels_by_theme()
     probe = ctx.platform.channel(themes["drugs"][0])
@@ -126,7 +116,6 @@ def chapter_moderation(ctx: DemoContext) -> None:
     table = Table("case", "target", "reports", "suggested", "decision", title="Moderation queue")
     violators: dict[str, list[str]] = {}
     with transaction(runtime.sessions) as session:
-        mo = get_staff(session, "mo")
         for item in queries.queue(session, runtime.clock, limit=500):
             case = item.case
             reported = max(case.categories, key=lambda k: case.categories[k])

@@ -25,7 +25,7 @@ from lawline.legal.context import LegalContext
 from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
 from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
 from lawline.legal.workflow import Status, lock_request, transition
-from lawline.staff.service import Role, Staff
+from lawline.staff.service import Action, Staff
 
 
 def approve(
@@ -37,7 +37,7 @@ def approve(
     acknowledge_warnings: bool = False,
     note: str | None = None,
 ) -> LegalRequest:
-    staff.require(Role.APPROVER)
+    staff.require(Action.LEGAL_REQUEST_APPROVE)
     request = lock_request(session, request_id)
     if request.status != Status.IN_REVIEW.value:
         raise Conflict(f"a {request.status} request cannot be approved", code="not_in_review")
@@ -166,7 +166,7 @@ def reject(
     reason: str,
     ground: str | None = None,
 ) -> LegalRequest:
-    staff.require(Role.LEGAL_REVIEWER, Role.APPROVER)
+    staff.require(Action.LEGAL_REQUEST_REJECT)
     if not reason.strip():
         raise InvalidInput("a rejection states its reason", code="reason_missing")
     request = lock_request(session, request_id)
@@ -196,7 +196,7 @@ def reject(
 def ask_for_information(
     session: Session, ctx: LegalContext, request_id: str, *, staff: Staff, question: str
 ) -> LegalRequest:
-    staff.require(Role.LEGAL_REVIEWER, Role.APPROVER)
+    staff.require(Action.LEGAL_REQUEST_ASK)
     if not question.strip():
         raise InvalidInput("the question is empty", code="question_missing")
     request = lock_request(session, request_id)
@@ -245,7 +245,7 @@ def record_callback(
     note: str = "",
 ) -> Callback:
     """Record a call-back to a contact *from the registry* of the requesting authority."""
-    staff.require(Role.INTAKE, Role.LEGAL_REVIEWER, Role.APPROVER)
+    staff.require(Action.LEGAL_CALLBACK_RECORD)
     request = lock_request(session, request_id)
     if request.request_type != "emergency":
         raise Conflict("call-backs are recorded for emergency requests", code="not_emergency")

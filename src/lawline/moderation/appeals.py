@@ -22,7 +22,7 @@ from lawline.moderation.models import Appeal, Case, Decision
 from lawline.moderation.violations import void_violation
 from lawline.moderation.workflow import AppealStatus, move_appeal
 from lawline.search import service as search
-from lawline.staff.service import Role, Staff
+from lawline.staff.service import Action, Staff
 
 APPEAL_WINDOW = timedelta(days=183)  # six months
 
@@ -84,7 +84,7 @@ def decide_appeal(
     reverse: bool,
     answer: str,
 ) -> Appeal:
-    staff.require(Role.MODERATOR)
+    staff.require(Action.MODERATION_APPEAL_DECIDE)
     appeal = _lock(session, Appeal, appeal_id)
     if not isinstance(appeal, Appeal):
         raise NotFound(f"no appeal {appeal_id}", code="appeal_not_found")

@@ -25,7 +25,7 @@ from lawline.moderation.violations import record_violation
 from lawline.moderation.workflow import CaseStatus, move_case
 from lawline.platform.protocol import Channel
 from lawline.search import service as search
-from lawline.staff.service import Role, Staff
+from lawline.staff.service import Action, Staff
 
 
 def _lock_case(session: Session, case_id: int) -> Case:
@@ -56,7 +56,7 @@ def decide(
     manifestly_unfounded: bool = False,
     territorial_scope: list[str] | None = None,
 ) -> Decision:
-    staff.require(Role.MODERATOR)
+    staff.require(Action.MODERATION_DECIDE)
     if category not in CATEGORIES:
         raise InvalidInput("unknown category", code="category_unknown")
     if len(facts.strip()) < 10:

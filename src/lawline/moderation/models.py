@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lawline.core.db import Base
@@ -34,6 +34,19 @@ class TrustedFlagger(Base):
     name: Mapped[str] = mapped_column(String(200))
     reporter_id: Mapped[str] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime]
+
+
+class TrustedFlaggerKey(Base):
+    """An API key of a trusted flagger; only its SHA-256 is stored (the key is 256 random bits,
+    so a slow hash adds nothing)."""
+
+    __tablename__ = "trusted_flagger_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    flagger_id: Mapped[str] = mapped_column(ForeignKey("trusted_flaggers.id"), index=True)
+    key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 class Reporter(Base):
@@ -81,6 +94,8 @@ class Report(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("moderation_cases.id"), index=True)
     reporter_id: Mapped[str] = mapped_column(String(128), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    # SHA-256 of the request a key was first used with: a changed request under it is refused
+    request_sha256: Mapped[str | None] = mapped_column(String(64))
     category: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text, default="")
     channel: Mapped[str] = mapped_column(String(20))  # api | bot

@@ -4,16 +4,19 @@ sending manifestly unfounded notices are warned, then suspended (Art. 23)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
-from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, TooManyRequests
 from lawline.core.ids import new_id
 from lawline.core.settings import Settings
@@ -47,11 +50,29 @@ def _check_input(category: str, text: str, reporter_id: str) -> None:
         )
 
 
-def _standing(session: Session, reporter_id: str, now: datetime) -> Reporter:
-    reporter = session.get(Reporter, reporter_id)
-    if reporter is None:
-        reporter = Reporter(id=reporter_id, reports=0, unfounded=0)
-        session.add(reporter)
+def _locked_reporter(session: Session, reporter_id: str) -> Reporter:
+    """The reporter's row, created if new and locked for this transaction.
+
+    Every report of one reporter passes this lock first, so its rate limit, idempotency keys and
+    standing hold with racing connections (PostgreSQL); two first reports never collide on the
+    row (INSERT ... ON CONFLICT DO NOTHING).
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Reporter)
+        .values(id=reporter_id, reports=0, unfounded=0)
+        .on_conflict_do_nothing(index_elements=["id"])
+    )
+    return session.execute(
+        select(Reporter)
+        .where(Reporter.id == reporter_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _check_standing(reporter: Reporter, now: datetime) -> None:
     if reporter.suspended_until is not None and reporter.suspended_until > now:
         raise Forbidden(
             "reporting is suspended until "
@@ -59,7 +80,12 @@ def _standing(session: Session, reporter_id: str, now: datetime) -> Reporter:
             code="reporter_suspended",
             suspended_until=reporter.suspended_until.isoformat(),
         )
-    return reporter
+
+
+def request_fingerprint(target: str, category: str, text: str) -> str:
+    """What an idempotency key is bound to: any change of the request changes it."""
+    canonical = json.dumps({"target": target, "category": category, "text": text}, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _rate_limit(
@@ -142,6 +168,8 @@ def submit_report(
     platform, settings, clock = ctx.platform, ctx.settings, ctx.clock
     now = clock.now()
     _check_input(category, text, reporter_id)
+    reporter = _locked_reporter(session, reporter_id)
+    fingerprint = request_fingerprint(target, category, text)
     if idempotency_key is not None:
         earlier = session.execute(
             select(Report).where(
@@ -149,9 +177,9 @@ def submit_report(
             )
         ).scalar_one_or_none()
         if earlier is not None:
-            if earlier.category != category or earlier.text != text:
+            if earlier.request_sha256 != fingerprint:
                 raise Conflict(
-                    "this idempotency key was used for another report",
+                    "this idempotency key was used for a different request",
                     code="idempotency_key_reused",
                 )
             case = session.get(Case, earlier.case_id)
@@ -160,7 +188,7 @@ def submit_report(
     flagger = session.execute(
         select(TrustedFlagger).where(TrustedFlagger.reporter_id == reporter_id)
     ).scalar_one_or_none()
-    reporter = _standing(session, reporter_id, now)
+    _check_standing(reporter, now)
     _rate_limit(session, reporter_id, now, settings, flagger is not None)
     resolved = resolve_target(platform, target)
     hours = settings.case_deadline_hours.get(category, CATEGORIES[category].deadline_hours)
@@ -170,6 +198,7 @@ def submit_report(
         case_id=case.id,
         reporter_id=reporter_id,
         idempotency_key=idempotency_key,
+        request_sha256=fingerprint if idempotency_key is not None else None,
         category=category,
         text=text,
         channel=via,
@@ -212,22 +241,3 @@ def submit_report(
         clock=clock,
     )
     return Submitted(report, case, replayed=False)
-
-
-def register_trusted_flagger(
-    session: Session, *, name: str, reporter_id: str, actor: str, clock: Clock
-) -> TrustedFlagger:
-    flagger = TrustedFlagger(
-        id=new_id("tf"), name=name, reporter_id=reporter_id, created_at=clock.now()
-    )
-    session.add(flagger)
-    session.flush()
-    audit.append(
-        session,
-        "trusted_flagger.registered",
-        actor=actor,
-        subject=f"trusted_flagger:{flagger.id}",
-        body={"name": name},
-        clock=clock,
-    )
-    return flagger

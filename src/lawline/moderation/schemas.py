@@ -18,7 +18,6 @@ class ReportIn(BaseModel):
         "doxxing, hate, illegal_goods, spam, other",
     )
     text: str = Field(default="", description="optional, at most 2000 characters")
-    reporter_id: str = Field(max_length=128, description="a pseudonymous id of the reporter")
 
 
 class ReportOut(BaseModel):

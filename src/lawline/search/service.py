@@ -95,43 +95,28 @@ def search(session: Session, query: str, limit: int = 20) -> list[Hit]:
         raise InvalidInput("the query has no words", code="query_empty")
     limit = max(1, min(limit, 100))
     if session.get_bind().dialect.name == "sqlite":
-        match = " ".join(f'"{w}"*' for w in words)  # every word, as a prefix
-        ids = (
-            session.execute(
-                text(
-                    "SELECT channel_id FROM search_channels_fts WHERE search_channels_fts MATCH :q "
-                    "ORDER BY rank LIMIT :n"
-                ),
-                {"q": match, "n": limit * 3},
-            )
-            .scalars()
-            .all()
+        # One statement: the listed filter sits inside the ranked query, so delisted channels
+        # never take places in the page, and the rows come back with the match.
+        statement = text(
+            "SELECT c.channel_id, c.name, c.kind, c.title, c.description, c.language, "
+            "c.subscribers, "
+            "c.listed, c.updated_at FROM search_channels_fts AS f "
+            "JOIN search_channels AS c ON c.channel_id = f.channel_id "
+            "WHERE search_channels_fts MATCH :q AND c.listed ORDER BY f.rank LIMIT :n"
         )
+        query_text = " ".join(f'"{w}"*' for w in words)  # every word, as a prefix
     else:
-        ids = (
-            session.execute(
-                text(
-                    "SELECT channel_id FROM search_channels, "
-                    "to_tsquery('simple', :q) AS q WHERE document @@ q AND listed "
-                    "ORDER BY ts_rank(document, q) DESC LIMIT :n"
-                ),
-                {"q": " & ".join(f"{w.lower()}:*" for w in words), "n": limit * 3},
-            )
-            .scalars()
-            .all()
+        statement = text(
+            "SELECT c.channel_id, c.name, c.kind, c.title, c.description, c.language, "
+            "c.subscribers, "
+            "c.listed, c.updated_at FROM search_channels AS c, to_tsquery('simple', :q) AS q "
+            "WHERE c.document @@ q AND c.listed ORDER BY ts_rank(c.document, q) DESC LIMIT :n"
         )
-    if not ids:
-        return []
-    rows = {
-        r.channel_id: r
-        for r in session.execute(
-            select(SearchChannel).where(
-                SearchChannel.channel_id.in_(ids), SearchChannel.listed.is_(True)
-            )
-        ).scalars()
-    }
+        query_text = " & ".join(f"{w.lower()}:*" for w in words)
+    rows = session.execute(
+        select(SearchChannel).from_statement(statement), {"q": query_text, "n": limit}
+    ).scalars()
     return [
         Hit(r.channel_id, r.name, r.kind, r.title, r.description, r.language, r.subscribers)
-        for r in (rows.get(i) for i in ids)
-        if r is not None
-    ][:limit]
+        for r in rows
+    ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lawline.core.db import Base
@@ -19,6 +19,10 @@ class StaffMember(Base):
     totp_secret: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     disabled_at: Mapped[datetime | None]
+    # the TOTP time step of the last accepted code: a code is never accepted twice
+    last_totp_step: Mapped[int | None] = mapped_column(BigInteger)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
 
 
 class StaffToken(Base):

@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.core.errors import Forbidden, LawlineError, Unauthorized
-from lawline.staff.service import Role, Staff, staff_for_token
+from lawline.staff.service import Action, Staff, allowed, staff_for_token
 from lawline.web.render import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 
 STAFF_COOKIE = "lawline_staff"
@@ -77,27 +77,19 @@ def current_staff(request: Request, session: SessionDep, runtime: RuntimeDep) ->
         kind="staff",
         label=staff.username,
         logout_url="/staff/logout",
-        can_legal=_has(staff, Role.INTAKE, Role.LEGAL_REVIEWER, Role.APPROVER),
-        can_moderate=_has(staff, Role.MODERATOR),
+        can_legal=allowed(staff, Action.LEGAL_QUEUE_READ),
+        can_moderate=allowed(staff, Action.MODERATION_QUEUE_READ),
     )
     return staff
 
 
-def _has(staff: Staff, *roles: Role) -> bool:
-    try:
-        staff.require(*roles)
-    except Forbidden:
-        return False
-    return True
-
-
 def legal_staff(staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
-    staff.require(Role.INTAKE, Role.LEGAL_REVIEWER, Role.APPROVER)
+    staff.require(Action.LEGAL_QUEUE_READ)
     return staff
 
 
 def moderation_staff(staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
-    staff.require(Role.MODERATOR)
+    staff.require(Action.MODERATION_QUEUE_READ)
     return staff
 
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, Unauthorized
-from lawline.staff.service import TOKEN_LIFETIME, Role, create_staff, log_in
+from lawline.staff.service import TOKEN_LIFETIME, Action, Role, create_staff, log_in, log_out
 from lawline.web.render import CSRF_COOKIE, page, set_cookie
 from lawline.web.sessions import STAFF_COOKIE, Csrf, StaffViewer
 
@@ -62,7 +62,10 @@ def login(
 
 
 @router.post("/logout", dependencies=[Csrf])
-def logout(request: Request) -> RedirectResponse:
+def logout(request: Request, session: SessionDep, runtime: RuntimeDep) -> RedirectResponse:
+    token = request.cookies.get(STAFF_COOKIE)
+    if token:
+        log_out(session, token, runtime.clock)  # the token stops working, not only the cookie
     response = RedirectResponse("/staff/login", status_code=303)
     response.delete_cookie(STAFF_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
@@ -91,7 +94,7 @@ def totp_qr_svg(uri: str) -> Markup:
 
 @router.get("/enrol", response_class=HTMLResponse)
 def enrol_form(request: Request, staff: StaffViewer) -> HTMLResponse:
-    staff.require(Role.ADMIN)
+    staff.require(Action.STAFF_MANAGE)
     return page(request, "staff/enrol.html", {"roles": [r.value for r in Role]})
 
 
@@ -107,7 +110,7 @@ def enrol(
     roles: Annotated[list[str], Form()],
 ) -> HTMLResponse:
     """An admin creates a staff member; the page shows the TOTP secret once, as a QR code."""
-    staff.require(Role.ADMIN)
+    staff.require(Action.STAFF_MANAGE)
     try:
         member, secret = create_staff(
             session,
