@@ -102,6 +102,11 @@ def test_demo_tells_its_story_and_ends_with_the_data_dir_line(
     assert int(users.group(2)) > 0
     assert "audit log ok" in out
     assert "verifies against the signed head: True" in out
+    assert re.search(r"5\. Transparency: the \d{4}-Q\d report for the Netherlands", out)
+    assert re.search(
+        r"verified against the ledger \(\d+ entries, signed head of size \d+\): OK", out
+    )
+    assert out.count("FAILED verification") == 2  # the re-signed lower count, the cut ledger
     assert out.strip().splitlines()[-1] == f"LAWLINE_DATA_DIR={data_dir.resolve()}"
     assert (data_dir / "lawline.sqlite").exists()
     assert (data_dir / "platform_ed25519.pem").stat().st_mode & 0o077 == 0

@@ -4,6 +4,7 @@ outgoing Bot API calls land on a local test server (aiogram's custom API server 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,7 @@ def test_a_report_through_the_bot_from_start_to_status(
         assert stored.text == "They sell cocaine with same-day delivery."
         assert stored.reporter_id.startswith("tg-")
         assert "4242" not in stored.reporter_id
+        assert re.fullmatch(r"tg-[a-z2-7]{26}", stored.reporter_id)  # no digit runs to misread
         case_id = stored.case_id
     assert api.messages()[-1]["text"] == (
         f"Thank you. Your report is filed as case {case_id}. "

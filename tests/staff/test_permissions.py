@@ -30,6 +30,9 @@ ENDPOINTS: dict[tuple[str, str], Action] = {
     ("POST", "/v1/staff/cases/{case_id}/decision"): Action.MODERATION_DECIDE,
     ("POST", "/v1/staff/appeals"): Action.MODERATION_APPEAL_FILE,
     ("POST", "/v1/staff/appeals/{appeal_id}/decision"): Action.MODERATION_APPEAL_DECIDE,
+    ("GET", "/v1/staff/members"): Action.STAFF_MANAGE,
+    ("POST", "/v1/staff/members/{username}/disable"): Action.STAFF_MANAGE,
+    ("POST", "/v1/staff/members/{username}/reset"): Action.STAFF_MANAGE,
 }
 BODIES = {
     "approve": {"acknowledge_warnings": True},
@@ -38,6 +41,7 @@ BODIES = {
     "callback": {"contact_id": 1, "confirmed": True},
     "decision": {"action": "no_action", "category": "spam", "facts": "nothing found"},
     "appeals": {"decision_id": "dec_x", "appellant_account_id": "100001", "grounds": "wrong"},
+    "reset": {"password": "a fresh password 2026"},
 }
 NOT_STAFF_ENDPOINTS = {("POST", "/v1/staff/login"), ("POST", "/v1/staff/logout")}
 
@@ -80,7 +84,9 @@ def test_every_role_against_every_staff_endpoint(legal_api: LegalApi) -> None:  
     for role in Role:
         token = api.staff_token(f"only-{role.value.replace('_', '-')}")
         for (method, path), action in ENDPOINTS.items():
-            url = path.format(request_id=request_id, case_id=1, appeal_id="apl_x")
+            url = path.format(
+                request_id=request_id, case_id=1, appeal_id="apl_x", username="nobody"
+            )
             body = BODIES.get(path.rsplit("/", 1)[-1])
             response = api.http.request(
                 method, url, json=body, headers={"Authorization": f"Bearer {token}"}

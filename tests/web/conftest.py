@@ -6,6 +6,7 @@ TOTP codes and signed log-in challenges are computed against the same time the s
 
 from __future__ import annotations
 
+import secrets
 import socket
 import threading
 import time
@@ -17,10 +18,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from lawline.api.app import create_app
 from lawline.core.clock import FixedClock
-from lawline.core.db import transaction
+from lawline.core.db import make_engine, transaction
 from lawline.core.settings import Settings
 from lawline.runtime import Runtime
 from lawline.search.service import reindex
@@ -119,3 +122,41 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@dataclass
+class Pages:
+    """The app over real HTTP (ASGI) on one database, seeded like the live server."""
+
+    runtime: Runtime
+    http: TestClient
+    world: World
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pages(request: pytest.FixtureRequest, platform_file: Path, tmp_path: Path) -> Iterator[Pages]:
+    database_url = None
+    if request.param == "postgresql":
+        url, _ = request.getfixturevalue("postgres_schema_url")
+        schema = f"web_{secrets.token_hex(5)}"
+        admin = make_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        database_url = f"{url}?options=-csearch_path%3D{schema}"
+
+        def drop() -> None:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+        request.addfinalizer(drop)  # noqa: PT021 - only the PostgreSQL variant has it
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "platform.sqlite").write_bytes(platform_file.read_bytes())
+    runtime = Runtime(Settings(data_dir=data_dir, database_url=database_url), clock=FixedClock(NOW))
+    runtime.upgrade_database()
+    with transaction(runtime.sessions) as session:
+        world = seed(session, runtime)
+    with TestClient(create_app(runtime), base_url="https://testserver") as http:
+        yield Pages(runtime, http, world)
+    runtime.close()

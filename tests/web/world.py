@@ -8,10 +8,16 @@ from typing import Any
 import pyotp
 from sqlalchemy.orm import Session
 
+from lawline.legal import review
 from lawline.legal.intake import submit_request
 from lawline.legal.schemas import RequestIn
+from lawline.moderation.appeals import file_appeal
+from lawline.moderation.decisions import decide
+from lawline.moderation.flaggers import register_trusted_flagger
+from lawline.moderation.reports import submit_report
 from lawline.runtime import Runtime
 from lawline.staff.models import StaffMember
+from lawline.staff.service import get_staff
 from tests import factories
 
 STAFF = {
@@ -19,6 +25,7 @@ STAFF = {
     "bert": ("approver",),
     "carla": ("legal_reviewer",),
     "mo": ("moderator",),
+    "max": ("moderator",),
     "root": ("admin",),
 }
 # a minimal valid PDF, enough for the browser's viewer and the intake check
@@ -34,6 +41,9 @@ PDF = (
 class World:
     authorities: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     requests: dict[str, str] = field(default_factory=dict)
+    cases: dict[str, int] = field(default_factory=dict)
+    channels: dict[str, Any] = field(default_factory=dict)
+    appeals: dict[str, str] = field(default_factory=dict)
 
 
 def totp_for(runtime: Runtime, username: str) -> str:
@@ -92,4 +102,61 @@ def seed(session: Session, runtime: Runtime) -> World:
             "instrument.reference": "23-MJ-100",
         },
     )
+    for approver in ("anna", "bert"):  # the US request is disclosed: its package waits
+        review.approve(
+            session,
+            runtime.legal,
+            world.requests["us"],
+            staff=get_staff(session, approver),
+            acknowledge_warnings=True,
+        )
+    seed_moderation(session, runtime, world)
     return world
+
+
+def _report(session: Session, runtime: Runtime, channel: Any, category: str, who: str) -> int:
+    submitted = submit_report(
+        session,
+        runtime.moderation,
+        target=f"t.me/{channel.name}",
+        category=category,
+        text="sells drugs openly, see the pinned post",
+        reporter_id=who,
+        idempotency_key=None,
+        via="api",
+    )
+    return submitted.report.case_id
+
+
+def seed_moderation(session: Session, runtime: Runtime, world: World) -> None:
+    """An open drugs case to decide, and a decided, appealed one on a scam channel."""
+    platform = runtime.platform
+    themes = platform.channels_by_theme()  # type: ignore[attr-defined]
+    drugs = platform.channel(themes["drugs"][0])
+    scam = platform.channel(themes["scam"][0])
+    assert drugs is not None
+    assert scam is not None
+    world.channels = {"drugs": drugs, "scam": scam}
+    flagger = register_trusted_flagger(
+        session, name="Safer Internet Hotline", actor="staff:root", clock=runtime.clock
+    )
+    world.cases["drugs"] = _report(session, runtime, drugs, "drugs", flagger.reporter_id)
+    _report(session, runtime, drugs, "drugs", "reporter:2")
+    world.cases["scam"] = _report(session, runtime, scam, "scam", "reporter:3")
+    decision = decide(
+        session,
+        runtime.moderation,
+        world.cases["scam"],
+        staff=get_staff(session, "max"),
+        action="delist",
+        category="scam",
+        facts="The channel advertises a fake investment scheme.",
+    )
+    appeal = file_appeal(
+        session,
+        decision.id,
+        appellant_account_id=scam.owner_id,
+        grounds="This is a real investment club, not a scam.",
+        clock=runtime.clock,
+    )
+    world.appeals["scam"] = appeal.id

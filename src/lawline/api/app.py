@@ -15,6 +15,7 @@ from lawline.api.keys import router as keys_router
 from lawline.api.reports import public as reports_public
 from lawline.api.reports import staff as reports_staff
 from lawline.api.staff import router as staff_router
+from lawline.api.staff_members import router as staff_members_router
 from lawline.api.transparency import router as transparency_router
 from lawline.runtime import Runtime
 from lawline.web import mount as mount_pages
@@ -44,6 +45,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(authority_router)
     app.include_router(staff_router)
+    app.include_router(staff_members_router)
     app.include_router(keys_router)
     app.include_router(reports_public)
     app.include_router(reports_staff)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from lawline.api.deps import ReadSessionDep, RuntimeDep, SessionDep
 from lawline.api.staff import staff_may
-from lawline.api.throttle import Throttle
+from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
 from lawline.moderation import appeals, decisions, flaggers, queries
 from lawline.moderation.models import Appeal, Decision, Report
@@ -25,7 +25,6 @@ from lawline.moderation.schemas import (
     ReportOut,
     SearchHit,
 )
-from lawline.runtime import Runtime
 from lawline.search import service as search_service
 from lawline.staff.service import Action, Staff
 
@@ -42,14 +41,6 @@ def report_out(report: Report) -> ReportOut:
         outcome=report.outcome,
         created_at=report.created_at,
     )
-
-
-def _report_throttle(request: Request, runtime: Runtime) -> Throttle:
-    throttle: Throttle | None = getattr(request.app.state, "report_throttle", None)
-    if throttle is None:
-        throttle = Throttle("reports", runtime.settings.report_client_rate)
-        request.app.state.report_throttle = throttle
-    return throttle
 
 
 def reporter_identity(
@@ -89,19 +80,18 @@ def reporter_identity(
     status_code=201,
     response_model=ReportOut,
     responses={200: {"model": ReportOut, "description": "a replay of an idempotency key"}},
+    dependencies=[throttled("reports", "report_client_rate")],
 )
 def post_report(
     payload: ReportIn,
     session: SessionDep,
     runtime: RuntimeDep,
-    request: Request,
     response: Response,
     reporter_id: Annotated[str, Depends(reporter_identity)],
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> ReportOut:
     """Report a public channel, group, post or account. A 2xx means the report is stored.
     Anyone may report (throttled per client); trusted flaggers send their API key."""
-    _report_throttle(request, runtime).hit(request)
     submitted = submit_report(
         session,
         runtime.moderation,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
-from lawline.api.throttle import Throttle
+from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
 from lawline.legal import queries, review
 from lawline.legal.schemas import Reason, RequestOut
@@ -65,25 +65,15 @@ def staff_may(action: Action) -> Any:
     return Depends(dependency)
 
 
-def _login_throttle(request: Request, runtime: RuntimeDep) -> Throttle:
-    throttle: Throttle | None = getattr(request.app.state, "login_throttle", None)
-    if throttle is None:
-        throttle = Throttle("login", runtime.settings.login_rate)
-        request.app.state.login_throttle = throttle
-    return throttle
-
-
 @router.post(
     "/login",
     response_model=TokenOut,
     responses={401: {"description": "refused; the failure counts towards the lock-out"}},
+    dependencies=[throttled("login", "login_rate")],
 )
-def login(
-    payload: LoginIn, request: Request, session: SessionDep, runtime: RuntimeDep
-) -> TokenOut | JSONResponse:
+def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut | JSONResponse:
     """Password and TOTP code for a bearer token. A code works once; five failures lock the
     account with a growing back-off; calls are throttled per client."""
-    _login_throttle(request, runtime).hit(request)
     try:
         token = log_in(
             session,

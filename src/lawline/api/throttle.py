@@ -8,8 +8,9 @@ lock-out, the per-reporter report limit), which live in the database and hold ac
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -37,3 +38,20 @@ class Throttle:
                 code="rate_limited",
                 retry_after_seconds=wait,
             )
+
+
+def throttled(name: str, setting: str) -> Any:
+    """A route dependency counting each call against the rate in `Settings.<setting>`. As a
+    route dependency it runs before the body is read or validated, so a flood of bad requests
+    is throttled too."""
+
+    def dependency(request: Request) -> None:
+        throttles: dict[str, Throttle] | None = getattr(request.app.state, "throttles", None)
+        if throttles is None:
+            throttles = request.app.state.throttles = {}
+        if name not in throttles:
+            rate = getattr(request.app.state.runtime.settings, setting)
+            throttles[name] = Throttle(name, rate)
+        throttles[name].hit(request)
+
+    return Depends(dependency)

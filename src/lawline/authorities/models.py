@@ -55,3 +55,16 @@ class SeenSignature(Base):
     signature_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     key_id: Mapped[str] = mapped_column(String(64))
     seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuthoritySession(Base):
+    """A portal session, opened by a log-in challenge signed with the authority's key."""
+
+    __tablename__ = "authority_sessions"
+
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    authority_id: Mapped[str] = mapped_column(ForeignKey("authorities.id"), index=True)
+    key_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

@@ -179,3 +179,20 @@ def main() -> None:
     except LawlineError as exc:
         err.print(f"error: {exc.message}", soft_wrap=True, highlight=False)
         sys.exit(2)
+
+
+@app.command("portal-login")
+def portal_login(
+    challenge: Annotated[str, typer.Argument(help="The challenge shown on the sign-in page.")],
+    key_id: KeyId,
+    key_file: KeyFile,
+) -> None:
+    """Sign the portal's log-in challenge; paste the key id and signature into the page."""
+    from lawline.authorities.portal import sign_challenge
+
+    try:
+        private = load_private_key(key_file)
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(f"cannot load the signing key: {exc}") from None
+    console.print(f"key id:    {key_id}")
+    console.print(f"signature: {sign_challenge(private, challenge)}")

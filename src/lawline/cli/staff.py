@@ -115,27 +115,34 @@ def staff_add(
 ) -> None:
     """Create a staff member (an admin's command); prints the TOTP enrolment URI. On an empty
     database the first admin is added without a log-in."""
-    from lawline.staff.service import create_staff, has_staff
+    from lawline.staff.service import create_first_admin, create_staff, has_staff
 
     runtime = open_runtime()
+    password = read_text_file(password_file).strip()
     with transaction(runtime.sessions) as session:
         if has_staff(session):
-            actor = logged_in(session, runtime, Action.STAFF_MANAGE).actor
-        elif Role.ADMIN.value not in role:
+            staff, secret = create_staff(
+                session,
+                username=username,
+                display_name=name or username,
+                roles=role,
+                password=password,
+                actor=logged_in(session, runtime, Action.STAFF_MANAGE).actor,
+                clock=runtime.clock,
+            )
+        elif role != [Role.ADMIN.value]:
             raise InvalidInput(
-                "the first staff member must be an admin (--role admin)", code="bootstrap_admin"
+                "the first staff member is an admin and nothing else (--role admin)",
+                code="bootstrap_admin",
             )
         else:
-            actor = "system:bootstrap"
-        staff, secret = create_staff(
-            session,
-            username=username,
-            display_name=name or username,
-            roles=role,
-            password=read_text_file(password_file).strip(),
-            actor=actor,
-            clock=runtime.clock,
-        )
+            staff, secret = create_first_admin(
+                session,
+                username=username,
+                display_name=name or username,
+                password=password,
+                clock=runtime.clock,
+            )
     console.print(f"created {staff.username} with roles {', '.join(sorted(staff.roles))}")
     _enrolment(username, secret)
 

@@ -24,7 +24,13 @@ from lawline.platform import service as platform_service
 from lawline.platform.embedded import EmbeddedPlatform
 from lawline.platform.generate import generate
 from lawline.runtime import Runtime
-from lawline.staff.service import Staff, create_staff, log_in, staff_for_token
+from lawline.staff.service import (
+    Staff,
+    create_first_admin,
+    create_staff,
+    log_in,
+    staff_for_token,
+)
 
 MARKER = ".lawline-demo"
 DEMO_STAFF = "staff:demo-legal-officer"
@@ -47,15 +53,24 @@ class DemoContext:
         through the service `lawline login` uses (the first one is the bootstrap admin)."""
         clock = self.runtime.clock
         with transaction(self.runtime.sessions) as session:
-            _, secret = create_staff(
-                session,
-                username=username,
-                display_name=username.title(),
-                roles=roles,
-                password=PASSWORD,
-                actor=self.admin.actor if self.admin else "system:bootstrap",
-                clock=clock,
-            )
+            if self.admin is None:
+                _, secret = create_first_admin(
+                    session,
+                    username=username,
+                    display_name=username.title(),
+                    password=PASSWORD,
+                    clock=clock,
+                )
+            else:
+                _, secret = create_staff(
+                    session,
+                    username=username,
+                    display_name=username.title(),
+                    roles=roles,
+                    password=PASSWORD,
+                    actor=self.admin.actor,
+                    clock=clock,
+                )
         with transaction(self.runtime.sessions) as session:
             token = log_in(
                 session,

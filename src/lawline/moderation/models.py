@@ -85,6 +85,7 @@ class Case(Base):
     triage_category: Mapped[str | None] = mapped_column(String(40))
     triage_score: Mapped[float | None]
     triage_model: Mapped[str | None] = mapped_column(String(80))
+    assigned_to: Mapped[str | None] = mapped_column(String(128), index=True)  # staff actor
 
 
 class Report(Base):
@@ -139,3 +140,15 @@ class Appeal(Base):
     decided_by: Mapped[str | None] = mapped_column(String(128))
     answer: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
+
+
+class CaseNote(Base):
+    """A moderator's internal note on a case; never part of the statement of reasons."""
+
+    __tablename__ = "moderation_case_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("moderation_cases.id"), index=True)
+    author: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]

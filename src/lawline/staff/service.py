@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
@@ -254,6 +254,27 @@ def log_out(session: Session, token: str, clock: Clock | None = None) -> None:
 def has_staff(session: Session) -> bool:
     """Whether any staff member exists: until one does, the first admin may be added unlogged."""
     return session.execute(select(func.count()).select_from(StaffMember)).scalar_one() > 0
+
+
+def create_first_admin(
+    session: Session, *, username: str, display_name: str, password: str, clock: Clock | None = None
+) -> tuple[Staff, str]:
+    """The bootstrap: the first staff member, an admin, added without a log-in, only while no
+    staff member exists. On PostgreSQL the table is locked first, so of two racing bootstraps
+    one succeeds and the other is told to log in (SQLite writers are serialised already)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE staff_members IN SHARE ROW EXCLUSIVE MODE"))
+    if has_staff(session):
+        raise Unauthorized("log in first: `lawline login USERNAME`", code="login_required")
+    return create_staff(
+        session,
+        username=username,
+        display_name=display_name,
+        roles=[Role.ADMIN.value],
+        password=password,
+        actor="system:bootstrap",
+        clock=clock,
+    )
 
 
 @dataclass(frozen=True)

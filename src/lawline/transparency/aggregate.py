@@ -76,64 +76,76 @@ def _country(query: Select[Any], country: str | None) -> Select[Any]:
     return query if country is None else query.where(_lr.c.country == country)
 
 
+def _sum_by(rows: Sequence[Any], key: int, value: int) -> dict[str, int]:
+    """Fold grouped rows (type, instrument, counts...) into one breakdown (few rows, not data)."""
+    out: dict[str, int] = {}
+    for row in rows:
+        if row[value]:
+            out[str(row[key])] = out.get(str(row[key]), 0) + int(row[value])
+    return out
+
+
 def legal_figures(session: Session, quarter: Quarter, country: str | None = None) -> Figures:
     c = _lr.c
-    received = _in(c.received_at, quarter)
-    disclosed = _in(c.disclosed_at, quarter)
-    rejected = _in(c.rejected_at, quarter)
+    answered_at = func.coalesce(c.disclosed_at, c.rejected_at)
 
-    def by(column: Any, when: ColumnElement[bool]) -> dict[str, int]:
-        query = select(column, func.count()).select_from(_lr).where(when).group_by(column)
-        return _grouped(session, _country(query, country))
+    def grouped(where: ColumnElement[bool], keys: Sequence[Any], *columns: Any) -> Sequence[Any]:
+        # each query is anchored on one instant, so the database can use that instant's index;
+        # grouping by type and instrument gives every breakdown in the same pass
+        query = select(*keys, *columns).select_from(_lr).where(where).group_by(*keys)
+        return session.execute(_country(query, country)).all()
 
-    totals = session.execute(
+    kinds = (c.request_type, c.instrument_kind)
+    received = grouped(_in(c.received_at, quarter), kinds, func.count())
+    disclosed = grouped(
+        _in(c.disclosed_at, quarter),
+        kinds,
+        func.count(),
+        func.count().filter(c.accounts_disclosed >= c.targets_named),
+        func.coalesce(func.sum(c.accounts_disclosed), 0),
+        func.count().filter(c.accounts_disclosed > 0),
+    )
+    rejected = _sum_by(grouped(_in(c.rejected_at, quarter), (c.reason_code,), func.count()), 0, 1)
+    n_holds = session.execute(
         _country(
-            select(
-                func.count().filter(received),
-                func.count().filter(disclosed),
-                func.count().filter(and_(disclosed, c.accounts_disclosed >= c.targets_named)),
-                func.coalesce(func.sum(c.accounts_disclosed).filter(disclosed), 0),
-                func.count().filter(and_(disclosed, c.accounts_disclosed > 0)),
-                func.count().filter(rejected),
-                func.count().filter(and_(received, c.request_type == "preservation")),
-                func.count().filter(_in(c.preserved_at, quarter)),
-                func.count().filter(and_(received, c.request_type == "emergency")),
-                func.count().filter(
-                    and_(
-                        c.request_type == "emergency",
-                        _in(func.coalesce(c.disclosed_at, c.rejected_at), quarter),
-                    )
-                ),
-            ).select_from(_lr),
+            select(func.count())
+            .select_from(_lr)
+            .where(c.request_type == "preservation", _in(c.preserved_at, quarter)),
             country,
         )
-    ).one()
-    (n_received, n_fulfilled, n_fully, accounts, n_with_data, n_rejected) = totals[:6]
-    n_pres_received, n_holds, n_emerg_received, n_emerg_answered = totals[6:]
-    answered_at = func.coalesce(c.disclosed_at, c.rejected_at)
+    ).scalar_one()
     emergency_where = [c.request_type == "emergency", _in(answered_at, quarter)]
     if country is not None:
         emergency_where.append(c.country == country)
+    n_emerg_answered = session.execute(
+        select(func.count()).select_from(_lr).where(*emergency_where)
+    ).scalar_one()
+
+    by_type = _sum_by(received, 0, 2)
+    n_fulfilled = sum(int(row[2]) for row in disclosed)
+    n_fully = sum(int(row[3]) for row in disclosed)
+    n_with_data = sum(int(row[5]) for row in disclosed)
+    n_rejected = sum(rejected.values())
     answered = n_fulfilled + n_rejected
     return {
         "received": {
-            "total": n_received,
-            "by_type": by(c.request_type, received),
-            "by_instrument": by(c.instrument_kind, received),
+            "total": sum(by_type.values()),
+            "by_type": by_type,
+            "by_instrument": _sum_by(received, 1, 2),
         },
         "fulfilled": {
             "total": n_fulfilled,
             "fully": n_fully,
             "partly": n_fulfilled - n_fully,
-            "by_type": by(c.request_type, disclosed),
-            "by_instrument": by(c.instrument_kind, disclosed),
-            "accounts_affected": int(accounts),
+            "by_type": _sum_by(disclosed, 0, 2),
+            "by_instrument": _sum_by(disclosed, 1, 2),
+            "accounts_affected": sum(int(row[4]) for row in disclosed),
         },
-        "rejected": {"total": n_rejected, "by_reason": by(c.reason_code, rejected)},
+        "rejected": {"total": n_rejected, "by_reason": rejected},
         "share_with_data_produced": None if not answered else round(n_with_data / answered, 4),
-        "preservations": {"received": n_pres_received, "holds_placed": n_holds},
+        "preservations": {"received": by_type.get("preservation", 0), "holds_placed": n_holds},
         "emergencies": {
-            "received": n_emerg_received,
+            "received": by_type.get("emergency", 0),
             "answered": n_emerg_answered,
             "median_seconds_to_answer": median_seconds(
                 session, c.received_at, answered_at, emergency_where, _lr
@@ -184,26 +196,37 @@ def moderation_figures(session: Session, quarter: Quarter) -> Figures:
     r, d, a = views.reports.c, views.decisions.c, views.appeals.c
     reported = _in(r.created_at, quarter)
     decided = _in(d.decided_at, quarter)
-    report_totals = session.execute(
+    # one pass over the quarter's reports (the largest table): per category, then the totals
+    # are sums over the handful of category rows
+    per_category = session.execute(
         select(
-            func.count().filter(reported),
-            func.count().filter(and_(reported, r.trusted == 1)),
-            func.count().filter(and_(reported, r.automated == 1)),
-        ).select_from(views.reports)
-    ).one()
+            r.category,
+            func.count(),
+            func.count().filter(r.trusted == 1),
+            func.count().filter(r.automated == 1),
+        )
+        .select_from(views.reports)
+        .where(reported)
+        .group_by(r.category)
+    ).all()
+    report_totals = [sum(int(row[i]) for row in per_category) for i in (1, 2, 3)]
     decision_totals = session.execute(
         select(
             func.count().filter(decided),
             func.count().filter(and_(decided, d.action == "delist", d.target_kind == "channel")),
             func.count().filter(and_(decided, d.automated_detection == 1)),
-        ).select_from(views.decisions)
+        )
+        .select_from(views.decisions)
+        .where(decided)
     ).one()
     appeal_totals = session.execute(
         select(
             func.count().filter(_in(a.filed_at, quarter)),
             func.count().filter(_in(a.decided_at, quarter)),
             func.count().filter(and_(_in(a.decided_at, quarter), a.status == "reversed")),
-        ).select_from(views.appeals)
+        )
+        .select_from(views.appeals)
+        .where(_in(a.filed_at, quarter) | _in(a.decided_at, quarter))
     ).one()
 
     def by(source: Any, column: Any, when: ColumnElement[bool]) -> dict[str, int]:
@@ -216,7 +239,7 @@ def moderation_figures(session: Session, quarter: Quarter) -> Figures:
         "scope": "platform-wide",
         "reports_received": {
             "total": report_totals[0],
-            "by_category": by(views.reports, r.category, reported),
+            "by_category": {str(row[0]): int(row[1]) for row in per_category},
             "from_trusted_flaggers": report_totals[1],
             "triaged_automatically": report_totals[2],
         },

@@ -21,7 +21,7 @@ from lawline.legal import browse, queries, review
 from lawline.platform.service import read_subscriber
 from lawline.runtime import Runtime
 from lawline.web.render import page, time_left
-from lawline.web.sessions import Csrf, LegalStaff
+from lawline.web.sessions import Csrf, LegalReader, LegalStaff
 
 router = APIRouter(prefix="/staff/legal", include_in_schema=False)
 
@@ -117,7 +117,7 @@ def request_context(
 def show(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     done: str = "",
@@ -127,7 +127,7 @@ def show(
 
 
 @router.get("/requests/{request_id}/document")
-def document(request_id: str, staff: LegalStaff, session: SessionDep) -> Response:
+def document(request_id: str, staff: LegalReader, session: SessionDep) -> Response:
     """The order as the authority attached it, for the browser's own PDF viewer."""
     pdf = queries.get_request(session, request_id).document_pdf
     if pdf is None:
@@ -163,7 +163,7 @@ def _after(
 def approve(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     acknowledge_warnings: Annotated[bool, Form()] = False,
@@ -187,7 +187,7 @@ def approve(
 def reject(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     reason: Annotated[str, Form(max_length=4000)] = "",
@@ -206,7 +206,7 @@ def reject(
 def ask(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     question: Annotated[str, Form(max_length=4000)] = "",
@@ -224,7 +224,7 @@ def ask(
 def callback(
     request: Request,
     request_id: str,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
     contact_id: Annotated[int, Form()],
@@ -255,7 +255,7 @@ def reveal(
     request: Request,
     request_id: str,
     position: int,
-    staff: LegalStaff,
+    staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> HTMLResponse:

@@ -1,15 +1,28 @@
-"""Public pages: the front page and channel search with a "report this" link."""
+"""Public pages: the front page, channel search with a "report this" link, and the report form.
+
+A report made here is a notice like one through `POST /v1/reports`: the same
+`moderation.reports.submit_report`, with its rate limits and misuse handling. The reporter is
+the browser, known by a random id lawline issues in an HttpOnly cookie, never an id the visitor
+types.
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from lawline.api.deps import SessionDep
+from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.core.errors import LawlineError
+from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.reports import submit_report
 from lawline.search import service as search_service
-from lawline.web.render import page
+from lawline.web.render import page, set_cookie
+from lawline.web.sessions import Csrf
+
+REPORTER_COOKIE = "lawline_reporter"
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,3 +40,53 @@ def search(
 ) -> HTMLResponse:
     hits = search_service.search(session, q, 50) if q.strip() else []
     return page(request, "public/search.html", {"q": q, "hits": hits})
+
+
+def _reporter(request: Request) -> str:
+    value = request.cookies.get(REPORTER_COOKIE, "")
+    return value if len(value) == 32 and value.isalnum() else secrets.token_hex(16)
+
+
+def _report_page(request: Request, context: dict[str, object], status: int = 200) -> HTMLResponse:
+    reporter = _reporter(request)
+    response = page(
+        request, "public/report.html", {"categories": CATEGORIES, **context}, status=status
+    )
+    if request.cookies.get(REPORTER_COOKIE) != reporter:
+        set_cookie(response, request, REPORTER_COOKIE, reporter, max_age=365 * 86400)
+    return response
+
+
+@router.get("/report", response_class=HTMLResponse)
+def report_form(
+    request: Request, target: Annotated[str, Query(max_length=300)] = ""
+) -> HTMLResponse:
+    return _report_page(request, {"target": target})
+
+
+@router.post("/report", dependencies=[Csrf], response_class=HTMLResponse)
+def report(
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    target: Annotated[str, Form(max_length=300)],
+    category: Annotated[str, Form(max_length=40)],
+    text: Annotated[str, Form(max_length=2000)] = "",
+) -> HTMLResponse:
+    reporter = _reporter(request)
+    try:
+        submitted = submit_report(
+            session,
+            runtime.moderation,
+            target=target,
+            category=category,
+            text=text,
+            reporter_id=f"web:{reporter}",
+            idempotency_key=None,
+            via="web",
+        )
+    except LawlineError as error:
+        session.rollback()
+        context = {"target": target, "error": error, "chosen": category, "text": text}
+        return _report_page(request, context, status=error.status)
+    return _report_page(request, {"target": target, "done": submitted.report})

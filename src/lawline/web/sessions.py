@@ -88,6 +88,11 @@ def legal_staff(staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
     return staff
 
 
+def legal_reader(staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
+    staff.require(Action.LEGAL_REQUEST_READ)
+    return staff
+
+
 def moderation_staff(staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
     staff.require(Action.MODERATION_QUEUE_READ)
     return staff
@@ -95,4 +100,5 @@ def moderation_staff(staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
 
 StaffViewer = Annotated[Staff, Depends(current_staff)]
 LegalStaff = Annotated[Staff, Depends(legal_staff)]
+LegalReader = Annotated[Staff, Depends(legal_reader)]
 ModerationStaff = Annotated[Staff, Depends(moderation_staff)]

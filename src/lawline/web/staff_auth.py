@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from lawline.api.deps import RuntimeDep, SessionDep
-from lawline.core.errors import LawlineError, Unauthorized
+from lawline.core.errors import LawlineError
 from lawline.staff.service import TOKEN_LIFETIME, Action, Role, create_staff, log_in, log_out
 from lawline.web.render import CSRF_COOKIE, page, set_cookie
 from lawline.web.sessions import STAFF_COOKIE, Csrf, StaffViewer
@@ -51,7 +51,7 @@ def login(
         token = log_in(
             session, username=username, password=password, totp=totp.strip(), clock=runtime.clock
         )
-    except Unauthorized as refused:
+    except LawlineError as refused:  # wrong credentials (401) or locked out (429)
         # returning (not raising) commits, so failed attempts count towards a lockout
         context = {"next": safe_next(next, "/staff"), "error": refused, "username": username}
         return page(request, "staff/login.html", context, status=refused.status)
