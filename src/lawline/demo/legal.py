@@ -23,7 +23,7 @@ from lawline.authorities.service import register_authority as register
 from lawline.client import ApiError, AuthorityClient, open_package
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
-from lawline.legal import queries, review
+from lawline.legal import notices, queries, review
 from lawline.legal.models import UserNotification
 from lawline.worker import worker_for
 
@@ -342,7 +342,10 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
         f"{', '.join(sorted(check.files))}; {lines} IP events in range"
     )
     http.close()
-    worker_for(runtime).run_once()
+    with transaction(runtime.sessions) as session:
+        # the worker's once-a-minute job, run now: the story does not wait for the next minute
+        notices.queue_due_notices(session, runtime.clock)
+    worker_for(runtime).drain()
     with runtime.sessions() as session:
         rows = session.execute(select(UserNotification)).scalars().all()
     sent = [n for n in rows if n.sent_at is not None]
