@@ -40,7 +40,7 @@ def register_authority_with_violators(env: dict[str, str], violators: int = 500)
                 session,
                 name="Bench prosecutor",
                 country="NL",
-                kind="prosecutor",
+                kind="investigating_judge",
                 signing_key=keys.public_pem,
                 age_recipient=keys.age_recipient,
                 actor="staff:bench",
@@ -74,7 +74,6 @@ def document(target: str, reference: str, today: date) -> dict[str, object]:
         "instrument": {
             "kind": "court_order",
             "issuing_body": "Rechtbank Amsterdam, rechter-commissaris",
-            "issuer_role": "investigating_judge",
             "reference": reference,
             "issued_on": str(today - timedelta(days=2)),
             "expires_on": str(today + timedelta(days=90)),

@@ -42,6 +42,16 @@ CREATE TABLE chat_messages (
     PRIMARY KEY (chat_id, message_id)
 );
 
+CREATE TABLE message_attachments (
+    chat_id       BIGINT NOT NULL,
+    message_id    INTEGER NOT NULL,
+    attachment_id INTEGER NOT NULL,
+    mime_type     TEXT NOT NULL,
+    content       BYTEA NOT NULL,
+    PRIMARY KEY (chat_id, message_id, attachment_id),
+    FOREIGN KEY (chat_id, message_id) REFERENCES chat_messages (chat_id, message_id)
+);
+
 -- The platform's delivery queue for lawline's notices ([notifications] table in the mapping).
 -- lawline inserts; the platform delivers each row to the user and may delete it afterwards.
 -- notice_key is unique: lawline retries after a crash with the same key, and a duplicate is dropped.

@@ -83,7 +83,6 @@ def request_document(**overrides: Any) -> dict[str, Any]:
         "instrument": {
             "kind": "court_order",
             "issuing_body": "Officier van Justitie Rotterdam",
-            "issuer_role": "prosecutor",
             "reference": "RTM-2026-001",
             "issued_on": "2026-11-18",
             "expires_on": "2027-02-18",

@@ -85,6 +85,12 @@ def test_demo_tells_its_story_and_ends_with_the_data_dir_line(
     ):
         assert code in out
     assert "verified the platform's signature: valid" in out
+    # e-Evidence: an Art. 4(5) emergency validated in time, one whose validation is refused
+    # (its data deleted), and the Annex III notice as `lawline-authority notices` prints it
+    assert "validated it in time: validated" in out
+    assert "validation refused -> withdrawn" in out
+    assert "(fetch now answers package_deleted)" in out
+    assert "de_facto_impossibility (Reg. 2023/1543 Art. 10(7))" in out
     assert "came through the report bot's webhook" in out
     assert re.search(r"found before the decision: True;\s+after: False", out)
     assert "violations recorded by bans and removals" in out

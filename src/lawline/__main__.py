@@ -1,3 +1,3 @@
-from lawline.cli.main import main
+from lawline.cli.entry import main
 
 main()

@@ -10,6 +10,7 @@ and alg="ed25519", made with the `http-message-signatures` library.
 
 from __future__ import annotations
 
+import builtins
 import json
 import secrets
 from pathlib import Path
@@ -126,6 +127,32 @@ class AuthorityClient:
         ).json()
         return result
 
+    def notices(self, request_id: str) -> builtins.list[dict[str, Any]]:
+        """The Annex III notices the platform sent about a request."""
+        result: builtins.list[dict[str, Any]] = self.send(
+            "GET", f"/v1/authority/requests/{request_id}/notices"
+        ).json()
+        return result
+
+    def report_validation(
+        self,
+        request_id: str,
+        *,
+        granted: bool,
+        validated_by: str | None = None,
+        validator_role: str | None = None,
+    ) -> dict[str, Any]:
+        """Report the ex-post validation of an emergency order (Reg. 2023/1543 Art. 4(5))."""
+        payload = {
+            "granted": granted,
+            "validated_by": validated_by,
+            "validator_role": validator_role,
+        }
+        result: dict[str, Any] = self.send(
+            "POST", f"/v1/authority/requests/{request_id}/validation", payload
+        ).json()
+        return result
+
     def fetch_package(self, request_id: str) -> bytes:
         return self.send("GET", f"/v1/authority/requests/{request_id}/package").content
 
@@ -145,3 +172,21 @@ def open_package(
 
     unpack(decrypt_with(identity, ciphertext), directory)
     return verify_package_dir(directory, Ed25519PublicKey.from_public_bytes(platform_public_key))
+
+
+def notice_lines(notice: dict[str, Any]) -> list[str]:
+    """An Annex III notice as `lawline-authority notices` prints it."""
+    form = notice["form"]
+    reason = form["D_reason"]
+    issuing = form["A_issuing_authority"]
+    lines = [
+        f"notice {notice['id']} {notice['issued_at']}: {reason['kind']} ({reason['article']})",
+        f"  {reason['box']}",
+        f"  explanation: {reason['explanation']}",
+        f"  order {issuing['order_reference']} of {issuing['issued_on']} ({issuing['name']}, "
+        f"{issuing['state']}); case {issuing['case_reference']}; data delivered: "
+        f"{form['G_data_delivered']}",
+    ]
+    if form.get("E_clarification_requested"):
+        lines.append(f"  please clarify: {form['E_clarification_requested']}")
+    return lines

@@ -11,9 +11,11 @@ from lawline.audit.models import (
 from lawline.authorities.models import Authority, AuthorityKey, CallbackContact, SeenSignature
 from lawline.core.db import Base
 from lawline.disclosure.models import DisclosurePackage, PreservationHold
+from lawline.hashes.models import BankedHash, HashBank, MediaMatch
 from lawline.legal.models import (
     Callback,
     InfoExchange,
+    IssuerNotice,
     LegalRequest,
     RequestTarget,
     Review,
@@ -41,19 +43,23 @@ __all__ = [
     "AuditState",
     "Authority",
     "AuthorityKey",
+    "BankedHash",
     "Base",
     "Callback",
     "CallbackContact",
     "Case",
     "Decision",
     "DisclosurePackage",
+    "HashBank",
     "InfoExchange",
     "Intent",
+    "IssuerNotice",
     "JobRun",
     "LedgerEntry",
     "LedgerHead",
     "LedgerState",
     "LegalRequest",
+    "MediaMatch",
     "PreservationHold",
     "Report",
     "Reporter",

@@ -101,14 +101,14 @@ class Runtime:
     @cached_property
     def moderation(self) -> ModerationContext:
         from lawline.moderation.context import ModerationContext
-        from lawline.moderation.triage import configured_model
+        from lawline.moderation.triage_store import configured_model
 
-        name = self.settings.triage_model
+        name, data_dir = self.settings.triage_model, self.settings.data_dir
         return ModerationContext(
             platform=self.platform,
             clock=self.clock,
             settings=self.settings,
-            load_triage=lambda: configured_model(name),
+            load_triage=lambda: configured_model(name, data_dir),
         )
 
     def upgrade_database(self) -> None:

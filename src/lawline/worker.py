@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lawline.core.clock import Clock
 from lawline.core.errors import InvalidInput
-from lawline.legal import notices, retention
+from lawline.legal import retention, user_notices
 from lawline.legal.context import LegalContext
 from lawline.legal.models import UserNotification
 from lawline.moderation import effects as moderation_effects
@@ -88,18 +88,18 @@ def build_worker(
         notification = session.get(UserNotification, int(intent.payload["notification_id"]))
         if notification is None or notification.sent_at is not None:
             return "already_sent"
-        message = notices.notice_text(session, notification)
+        message = user_notices.notice_text(session, notification)
         outcome = _applied(platform.notify_user(notification.account_id, message, key=intent.key))
-        notices.mark_sent(session, notification.id, clock)
+        user_notices.mark_sent(session, notification.id, clock)
         return outcome
 
     worker.handle(moderation_effects.PLATFORM_ACTION, platform_action)
     worker.handle(moderation_effects.NOTICE, notice)
     worker.handle(moderation_effects.REPORTER_OUTCOME, reporter_outcome)
-    worker.handle(notices.USER_NOTICE, user_notice)
+    worker.handle(user_notices.USER_NOTICE, user_notice)
     # the jobs nobody has to remember to put in cron
     worker.schedule(
-        Job("legal.user_notices", NOTICES_EVERY, lambda s: notices.queue_due_notices(s, clock))
+        Job("legal.user_notices", NOTICES_EVERY, lambda s: user_notices.queue_due_notices(s, clock))
     )
     if legal is not None:
         ctx = legal

@@ -100,6 +100,9 @@ def legal_api(
                 session, country="US", kind="police", name="FBI Field Office"
             ),
             "fr": factories.authority(session, country="FR", name="Parquet de Paris"),
+            "nl-police": factories.authority(
+                session, country="NL", kind="police", name="Politie Eenheid Rotterdam"
+            ),
         }
         factories.staff_member(session, "anna", "approver")
         factories.staff_member(session, "bert", "approver")

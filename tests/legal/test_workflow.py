@@ -42,6 +42,7 @@ def epoc(**overrides: object) -> dict:
             "instrument.issuing_body": "Parquet de Paris",
             "instrument.reference": "EPOC-FR-7",
             "epoc": {"enforcing_state": "NL"},
+            "ip_purpose": "identification",  # Art. 3(10): a prosecutor may issue (Art. 4(1))
             **overrides,
         }
     )
@@ -339,7 +340,12 @@ def test_sweep_expires_holds_and_deletes_packages_after_retention(legal_api: Leg
     legal_api.clock.advance(timedelta(days=61))
     with transaction(legal_api.runtime.sessions) as session:
         counts = sweep(session, legal_api.runtime.legal)
-    assert counts == {"holds_expired": 1, "holds_deleted": 1, "packages_deleted": 1}
+    assert counts == {
+        "holds_expired": 1,
+        "holds_deleted": 1,
+        "packages_deleted": 1,
+        "validations_overdue": 0,
+    }
     assert client.get(held["id"])["status"] == "expired"
     with pytest.raises(ApiError) as caught:
         nl.fetch_package(created["id"])

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from lawline.core.clock import FixedClock
 from lawline.core.settings import Settings
 from lawline.moderation.context import ModerationContext
-from lawline.moderation.triage import TriageModel, default_model
+from lawline.moderation.triage import TriageModel
+from lawline.moderation.triage_store import default_model
 from lawline.outbox.worker import Worker
 from lawline.platform.embedded import EmbeddedPlatform
 from lawline.staff.service import Staff
@@ -34,7 +35,9 @@ class World:
 
     @property
     def ctx(self) -> ModerationContext:
-        triage = self.triage
+        return self.ctx_with(self.triage)
+
+    def ctx_with(self, triage: TriageModel | None) -> ModerationContext:
         return ModerationContext(self.platform, self.clock, self.settings, lambda: triage)
 
     @property

@@ -148,6 +148,28 @@ class PlatformContract:
         assert platform.recent_posts(str(channel_id), limit=1)[0].id == victim
         assert not platform.set_post_removed(str(channel_id), 99_999, True)
 
+    def test_post_media_returns_the_attached_images_and_nothing_else(
+        self, platform: Platform, reference: sqlite3.Connection
+    ) -> None:
+        channel_id, post_id, media_id, mime, data = reference.execute(
+            "SELECT channel_id, post_id, id, mime, data FROM media ORDER BY channel_id LIMIT 1"
+        ).fetchone()
+        (media,) = platform.post_media(str(channel_id), post_id)
+        assert (media.channel_id, media.post_id, media.id, media.mime) == (
+            str(channel_id),
+            post_id,
+            str(media_id),
+            mime,
+        )
+        assert media.data == bytes(data)
+        assert bytes(data) not in repr(media).encode()
+        bare = reference.execute(
+            "SELECT p.channel_id, p.id FROM posts p WHERE NOT EXISTS (SELECT 1 FROM media m"
+            " WHERE m.channel_id = p.channel_id AND m.post_id = p.id) LIMIT 1"
+        ).fetchone()
+        assert platform.post_media(str(bare[0]), bare[1]) == []
+        assert platform.post_media("999999999", 1) == []
+
     def test_delist_remove_and_ban_take_effect_and_can_be_undone(
         self, platform: Platform, reference: sqlite3.Connection
     ) -> None:

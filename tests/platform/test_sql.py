@@ -76,6 +76,13 @@ def _load_fixture(connection: object, source: Path) -> None:
             for r in raw.execute("SELECT channel_id, id, at, text, removed FROM posts")
         ],
     )
+    exec_(
+        text("INSERT INTO message_attachments VALUES (:c, :p, :i, :m, :d)"),
+        [
+            {"c": r[0], "p": r[1], "i": r[2], "m": r[3], "d": r[4]}
+            for r in raw.execute("SELECT channel_id, post_id, id, mime, data FROM media")
+        ],
+    )
     raw.close()
 
 

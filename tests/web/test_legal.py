@@ -60,9 +60,42 @@ def test_a_revealed_phone_number_is_in_the_audit_trail(page: Page, live_server: 
 
 def test_a_moderator_cannot_open_a_legal_request(page: Page, live_server: LiveServer) -> None:
     request_id = live_server.world.requests["nl-second"]
+    page.goto("/staff/login")
+    check_page(page, "staff-login")
     staff_login(page, live_server, "mo")
     response = page.goto(f"/staff/legal/requests/{request_id}")
     assert response is not None
     assert response.status == 403
     assert "role_required" in page.inner_text("main")
     assert "RTM-2026-002" not in page.content()
+
+
+def test_the_queue_filters_in_place_and_lists_history(page: Page, live_server: LiveServer) -> None:
+    world = live_server.world
+    staff_login(page, live_server, "carla")
+    page.goto("/staff/legal?view=closed")
+    closed = [r.get_attribute("data-request") for r in page.locator("tr[data-request]").all()]
+    assert world.requests["us"] in closed  # disclosed when the world was made
+    page.goto("/staff/legal")
+    page.get_by_label("Country").select_option("US")  # htmx reloads the list in place
+    page.wait_for_url("**/staff/legal?*country=US*")
+    assert page.locator("main").count() == 1
+    shown = {r.get_attribute("data-request") for r in page.locator("tr[data-request]").all()}
+    assert world.requests["nl-second"] not in shown
+    assert "0 in all" in page.locator("nav.pager").inner_text()  # the US one is closed
+
+
+def test_a_rejection_states_its_reason_and_lands_in_the_history(
+    page: Page, live_server: LiveServer
+) -> None:
+    request_id = live_server.world.requests["nl-reject"]
+    staff_login(page, live_server, "carla", f"/staff/legal/requests/{request_id}")
+    ground = page.get_by_label("Ground")
+    # a Dutch production order binds nobody: no listed ground is needed, a reason is
+    assert ground.locator("option").first.inner_text() == "no listed ground (not binding)"
+    page.get_by_label("Reason sent to the authority").fill("The order names no offence here.")
+    page.get_by_role("button", name="Reject").click()
+    assert page.locator("[data-status]").inner_text() == "rejected"
+    page.goto("/staff/legal?view=closed")
+    row = page.locator(f"tr[data-request='{request_id}']").inner_text()
+    assert "The order names no offence here." in row

@@ -83,3 +83,25 @@ def test_a_signed_challenge_is_accepted_once(page: Page, live_server: LiveServer
     page.get_by_label("Signature").fill(signature)
     page.get_by_role("button", name="Sign in").click()
     assert "challenge_replayed" in page.get_by_role("alert").inner_text()
+
+
+def test_a_question_pauses_the_clock_until_the_authority_answers_in_the_portal(
+    page: Page, live_server: LiveServer
+) -> None:
+    from tests.web.helpers import staff_login, staff_logout
+
+    request_id = live_server.world.requests["nl-third"]
+    staff_login(page, live_server, "carla", f"/staff/legal/requests/{request_id}")
+    page.get_by_label("Question (pauses the deadline)").fill("Which account handle was used?")
+    page.get_by_role("button", name="Ask").click()
+    assert page.locator("[data-status]").inner_text() == "needs_info"
+    page.goto("/staff/legal")
+    assert "clock paused" in page.locator(f"tr[data-request='{request_id}']").inner_text()
+    staff_logout(page)
+
+    _sign_in(page, live_server, "nl")
+    page.goto(f"/portal/requests/{request_id}")
+    assert "Which account handle was used?" in page.inner_text("main")
+    page.get_by_label("Your answer").fill("The handle in the order, nothing else.")
+    page.get_by_role("button", name="Send the answer").click()
+    assert page.locator("[data-status]").inner_text() == "in_review"

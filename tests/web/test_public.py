@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 def test_search_page_finds_a_channel_and_offers_a_report_link(
     page: Page, live_server: LiveServer
 ) -> None:
-    page.goto("/search")
+    page.goto("/")
+    check_page(page, "home")
+    page.get_by_role("link", name="Search public channels").click()
     page.get_by_label("Words in the name, title or description").fill("news")
     page.get_by_role("button", name="Search").click()
     results = page.locator("ul.results > li[data-channel]")

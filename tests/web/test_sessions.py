@@ -110,3 +110,62 @@ def test_log_in_refuses_to_redirect_off_site(pages: Pages) -> None:
         follow_redirects=False,
     )
     assert response.headers["location"] == "/staff"
+
+
+def test_enrolment_shows_a_qr_code_and_log_out_ends_the_session(pages: Pages) -> None:
+    import pyotp
+
+    _log_in(pages, "root")
+    token = _csrf(pages, "/staff/enrol")
+    created = pages.http.post(
+        "/staff/enrol",
+        data={
+            "csrf_token": token,
+            "username": "nora",
+            "display_name": "Nora",
+            "password": STAFF_PASSWORD,
+            "roles": ["moderator"],
+        },
+    )
+    assert created.status_code == 200, created.text
+    assert '<svg role="img" aria-label="TOTP enrolment QR code"' in created.text
+    found = re.search(r"Or type the secret: <code>([A-Z2-7]+)</code>", created.text)
+    assert found is not None
+    staff_cookie = pages.http.cookies.get("lawline_staff")
+    response = pages.http.post(
+        "/staff/logout", data={"csrf_token": _csrf(pages, "/staff/enrol")}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    pages.http.cookies.set("lawline_staff", str(staff_cookie))  # the old cookie, replayed
+    again = pages.http.get("/staff/enrol", headers={"accept": "text/html"}, follow_redirects=False)
+    assert again.status_code == 303  # back to the log-in page: the token itself is gone
+
+    code = pyotp.TOTP(found.group(1)).at(pages.runtime.clock.now())
+    login = pages.http.post(
+        "/staff/login",
+        data={
+            "csrf_token": _csrf(pages, "/staff/login"),
+            "username": "nora",
+            "password": STAFF_PASSWORD,
+            "totp": code,
+        },
+        follow_redirects=False,
+    )
+    assert login.headers["location"] == "/staff"
+
+
+def test_the_log_in_page_locks_out_like_the_api(pages: Pages) -> None:
+    statuses = []
+    for _ in range(6):
+        response = pages.http.post(
+            "/staff/login",
+            data={
+                "csrf_token": _csrf(pages, "/staff/login"),
+                "username": "carla",
+                "password": "wrong password, twelve+",
+                "totp": "000000",
+            },
+        )
+        statuses.append(response.status_code)
+    assert statuses == [401] * 5 + [429]
+    assert "login_locked" in response.text

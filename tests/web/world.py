@@ -73,8 +73,9 @@ def seed(session: Session, runtime: Runtime) -> World:
     for name, roles in STAFF.items():
         factories.staff_member(session, name, *roles)
     world.authorities["nl"] = factories.authority(session, country="NL")
+    # a court: the registry's role is what competence is checked against
     world.authorities["us"] = factories.authority(
-        session, country="US", kind="police", name="FBI Field Office"
+        session, country="US", kind="court", name="US District Court"
     )
     factories.violation(session, "100005", "drugs")
     nl = world.authorities["nl"][0]
@@ -91,6 +92,12 @@ def seed(session: Session, runtime: Runtime) -> World:
     world.requests["nl-second"] = submit(
         session, runtime, nl, **{"instrument.reference": "RTM-2026-002"}
     )
+    world.requests["nl-third"] = submit(
+        session, runtime, nl, **{"instrument.reference": "RTM-2026-003"}
+    )
+    world.requests["nl-reject"] = submit(
+        session, runtime, nl, **{"instrument.reference": "RTM-2026-004"}
+    )
     world.requests["us"] = submit(
         session,
         runtime,
@@ -98,7 +105,6 @@ def seed(session: Session, runtime: Runtime) -> World:
         **{
             "instrument.kind": "search_warrant",
             "instrument.issuing_body": "US District Court",
-            "instrument.issuer_role": "judge",
             "instrument.reference": "23-MJ-100",
         },
     )

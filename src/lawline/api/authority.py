@@ -15,10 +15,20 @@ from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.errors import error_response
 from lawline.authorities.service import get_authority
 from lawline.authorities.signatures import SignedMessage, VerifiedCaller, verify_request
-from lawline.legal import queries, review
+from lawline.legal import notices, queries, review, validation
+from lawline.legal.enforcing import delivery_held
 from lawline.legal.intake import submit_request
 from lawline.legal.models import LegalRequest
-from lawline.legal.schemas import AnswerIn, ExtensionIn, Reason, RequestIn, RequestOut
+from lawline.legal.schemas import (
+    AUTHORITY_VISIBLE_WARNINGS,
+    AnswerIn,
+    ExtensionIn,
+    NoticeOut,
+    Reason,
+    RequestIn,
+    RequestOut,
+    ValidationIn,
+)
 from lawline.runtime import Runtime
 
 router = APIRouter(prefix="/v1/authority", tags=["authority"])
@@ -69,6 +79,13 @@ def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> Re
         offense=request.offense,
         categories=request.categories,
         targets=[t.ref_display for t in queries.targets_of(session, request.id)],
+        range_start=request.range_start,
+        range_end=request.range_end,
+        adjustments=[
+            Reason.model_validate(w)
+            for w in request.warnings
+            if w.get("code") in AUTHORITY_VISIBLE_WARNINGS
+        ],
         received_at=request.received_at,
         deadline_at=request.deadline_at,
         reasons=[Reason.model_validate(r) for r in request.reasons],
@@ -76,7 +93,13 @@ def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> Re
         decision_reason=request.decision_reason,
         refusal_ground=request.refusal_ground,
         hold_until=request.hold_until,
-        package_available=package is not None and package.ciphertext is not None,
+        package_available=package is not None
+        and package.ciphertext is not None
+        and not delivery_held(request, runtime.clock.now()),
+        validation_state=request.validation_state,
+        validation_due_at=request.validation_due_at,
+        release_at=request.release_at,
+        enforcing_answer=request.enforcing_answer,
     )
 
 
@@ -149,6 +172,39 @@ def extend(
         confirm_production=payload.confirm_production,
     )
     out = request_out(session, request, runtime)
+    return out
+
+
+@router.get("/requests/{request_id}/notices")
+def list_notices(
+    request_id: str, caller: Caller, session: SessionDep, runtime: RuntimeDep
+) -> list[NoticeOut]:
+    """The Annex III notices lawline sent about this order (Reg. 2023/1543 Art. 10(5)-(8))."""
+    queries.own_request(session, request_id, caller.authority_id)
+    return [
+        NoticeOut.model_validate(notices.notice_out(n))
+        for n in notices.notices_of(session, request_id)
+    ]
+
+
+@router.post("/requests/{request_id}/validation")
+def report_validation(
+    request_id: str, payload: ValidationIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
+) -> RequestOut:
+    """Art. 4(5): the outcome of the ex-post validation of an emergency order; a refusal
+    withdraws the order and lawline deletes the data it delivered or preserved for it."""
+    queries.own_request(session, request_id, caller.authority_id)
+    request = validation.record_validation(
+        session,
+        runtime.legal,
+        request_id,
+        authority_id=caller.authority_id,
+        granted=payload.granted,
+        validated_by=payload.validated_by,
+        validator_role=payload.validator_role,
+    )
+    out = request_out(session, request, runtime)
+    session.commit()
     return out
 
 

@@ -13,8 +13,9 @@ from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
-from lawline.legal import queries, review
-from lawline.legal.schemas import Reason, RequestOut
+from lawline.legal import notices, queries, review
+from lawline.legal.enforcing import record_enforcing_answer
+from lawline.legal.schemas import EnforcingAnswerIn, NoticeIn, NoticeOut, Reason, RequestOut
 from lawline.staff.service import (
     Action,
     LoginFailed,
@@ -250,4 +251,48 @@ def callback(
         confirmed=payload.confirmed,
         note=payload.note,
     )
+    return _staff_view(session, runtime, request_id)
+
+
+@router.post("/requests/{request_id}/notices")
+def send_notice(
+    request_id: str,
+    payload: NoticeIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_NOTICE_SEND)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> NoticeOut:
+    """Send the issuing authority an Annex III notice (Reg. 2023/1543 Art. 10(5)-(8))."""
+    notice = notices.issue_notice(
+        session,
+        queries.get_request(session, request_id),
+        kind=payload.kind,
+        explanation=payload.explanation,
+        clarification=payload.clarification,
+        actor=staff.actor,
+        clock=runtime.clock,
+    )
+    out = NoticeOut.model_validate(notices.notice_out(notice))
+    session.commit()
+    return out
+
+
+@router.post("/requests/{request_id}/enforcing-answer")
+def enforcing_answer(
+    request_id: str,
+    payload: EnforcingAnswerIn,
+    staff: Annotated[Staff, staff_may(Action.LEGAL_ENFORCING_ANSWER)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> StaffRequestOut:
+    """Record the notified enforcing authority's answer (Art. 10(2), 12)."""
+    record_enforcing_answer(
+        session,
+        runtime.legal,
+        request_id,
+        staff=staff,
+        confirmed=payload.confirmed,
+        ground=payload.ground,
+    )
+    session.commit()
     return _staff_view(session, runtime, request_id)

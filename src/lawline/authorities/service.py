@@ -20,7 +20,9 @@ from lawline.core.errors import Conflict, InvalidInput, NotFound
 from lawline.core.ids import new_id
 from lawline.core.keys import key_id_for, public_key_bytes
 
-KINDS = ("police", "prosecutor", "court", "other")
+# An authority's kind is its issuer role: the competence checks read it from here, never from
+# the request (the policy files name the same roles).
+KINDS = ("judge", "court", "investigating_judge", "prosecutor", "police", "other")
 
 
 def parse_public_key(text: str) -> bytes:

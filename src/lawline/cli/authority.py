@@ -14,7 +14,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from lawline.client import ApiError, AuthorityClient, load_private_key, open_package
+from lawline.client import (
+    ApiError,
+    AuthorityClient,
+    load_private_key,
+    notice_lines,
+    open_package,
+)
 from lawline.disclosure.crypto import read_identity_file
 
 app = typer.Typer(
@@ -87,6 +93,42 @@ def status(request_id: str, url: Url, key_id: KeyId, key_file: KeyFile) -> None:
 def answer(request_id: str, text: str, url: Url, key_id: KeyId, key_file: KeyFile) -> None:
     """Answer the platform's request for information."""
     _print(_client(url, key_id, key_file).answer(request_id, text))
+
+
+@app.command()
+def notices(request_id: str, url: Url, key_id: KeyId, key_file: KeyFile) -> None:
+    """Read the platform's notices on a request: why it is not executed in full or in time
+    (the Annex III form of Regulation (EU) 2023/1543)."""
+    found = _client(url, key_id, key_file).notices(request_id)
+    if not found:
+        console.print(f"no notice on {request_id}")
+        return
+    for notice in found:
+        for line in notice_lines(notice):
+            console.print(line, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def validation(
+    request_id: str,
+    url: Url,
+    key_id: KeyId,
+    key_file: KeyFile,
+    granted: Annotated[bool, typer.Option("--granted/--refused", help="The outcome.")],
+    validated_by: Annotated[
+        str | None, typer.Option(help="The validating judicial authority.")
+    ] = None,
+    validator_role: Annotated[
+        str | None, typer.Option(help="judge, court, investigating_judge or prosecutor.")
+    ] = None,
+) -> None:
+    """Report the ex-post validation of an emergency order (Reg. 2023/1543 Art. 4(5)); a
+    refusal withdraws it and the platform deletes the data it holds for it."""
+    _print(
+        _client(url, key_id, key_file).report_validation(
+            request_id, granted=granted, validated_by=validated_by, validator_role=validator_role
+        )
+    )
 
 
 @app.command()

@@ -55,7 +55,13 @@ def authority_keygen(
 def authority_add(
     name: Annotated[str, typer.Option(help="The authority's name.")],
     country: Annotated[str, typer.Option(help="ISO 3166 alpha-2 country code.")],
-    kind: Annotated[str, typer.Option(help="police, prosecutor, court or other.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="The issuer role competence checks use: judge, court, investigating_judge, "
+            "prosecutor, police or other."
+        ),
+    ],
     public_key: Annotated[Path, typer.Option(help="Its Ed25519 public key (PEM or base64).")],
     age_recipient: Annotated[str, typer.Option(help="Its age recipient (age1...).")],
     notes: Annotated[str, typer.Option(help="Jurisdiction notes.")] = "",
@@ -226,6 +232,29 @@ def requests_list() -> None:
                 deadline + (" OVERDUE" if item.overdue else ""),
                 str(item.approvals),
                 ", ".join(sorted({w["code"] for w in r.warnings})),
+            )
+    console.print(table)
+
+
+@requests_app.command("validations")
+def requests_validations() -> None:
+    """Emergency orders issued before validation (Reg. 2023/1543 Art. 4(5)): when their
+    validation is due; OVERDUE once the 48 hours ran out (the sweep marks and audits it)."""
+    from lawline.legal.validation import awaiting_validation
+
+    runtime = open_runtime()
+    now = runtime.clock.now()
+    table = Table("id", "status", "validation due", "state")
+    with runtime.sessions() as session:
+        logged_in(session, runtime, Action.LEGAL_QUEUE_READ)
+        for r in awaiting_validation(session):
+            due = r.validation_due_at
+            late = r.validation_state == "overdue" or (due is not None and due <= now)
+            table.add_row(
+                r.id,
+                r.status,
+                f"{due:%Y-%m-%d %H:%M}" if due else "-",
+                "OVERDUE" if late else "pending",
             )
     console.print(table)
 

@@ -14,11 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
+from lawline.cli.hashes import register as register_hash_commands
 from lawline.cli.legal import register as register_legal_commands
 from lawline.cli.moderation import register_all as register_moderation_commands
 from lawline.cli.staff import register as register_staff_commands
 from lawline.cli.support import open_runtime
 from lawline.cli.transparency import register as register_transparency_commands
+from lawline.cli.triage import register as register_triage_commands
 from lawline.cli.worker import register as register_worker_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
@@ -42,6 +44,8 @@ app.add_typer(audit_app, name="audit")
 register_legal_commands(app)
 register_staff_commands(app)
 register_moderation_commands(app)
+register_triage_commands(app)
+register_hash_commands(app)
 register_worker_commands(app)
 register_transparency_commands(app)
 
@@ -264,10 +268,12 @@ def serve(
     runtime = open_runtime(database=False)
     runtime.upgrade_database()
     from lawline.core.db import transaction
+    from lawline.moderation.triage_store import warm_up
     from lawline.search.service import reindex
 
     with transaction(runtime.sessions) as session:
         reindex(session, runtime.platform, runtime.clock)
+    warm_up(runtime.settings.triage_model, runtime.settings.data_dir)
     in_process = None
     if worker:
         from lawline.worker import worker_for

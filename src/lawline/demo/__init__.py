@@ -220,6 +220,7 @@ def chapter_audit_log(ctx: DemoContext) -> None:
 
 def _chapters() -> list[Callable[[DemoContext], None]]:
     from lawline.demo.legal import chapter_legal_requests
+    from lawline.demo.legal_epoc import chapter_epoc_procedures
     from lawline.demo.moderation import chapter_moderation
     from lawline.demo.transparency import chapter_transparency
 
@@ -227,6 +228,7 @@ def _chapters() -> list[Callable[[DemoContext], None]]:
         chapter_audited_read,
         chapter_moderation,
         chapter_legal_requests,
+        chapter_epoc_procedures,
         chapter_audit_log,
         chapter_transparency,
     ]

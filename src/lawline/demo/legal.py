@@ -23,7 +23,7 @@ from lawline.authorities.service import register_authority as register
 from lawline.client import ApiError, AuthorityClient, open_package
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
-from lawline.legal import notices, queries, review
+from lawline.legal import queries, review, user_notices
 from lawline.legal.models import UserNotification
 from lawline.worker import worker_for
 
@@ -72,7 +72,6 @@ def _document(
         "instrument": {
             "kind": kind,
             "issuing_body": extra.pop("issuing_body", "Landelijk Parket, OM"),
-            "issuer_role": extra.pop("issuer_role", "prosecutor"),
             "reference": reference,
             "issued_on": str(today - timedelta(days=2)),
             "expires_on": str(extra.pop("expires_on", today + timedelta(days=90))),
@@ -146,6 +145,9 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             created = parties[party].client.submit(document)
         except ApiError as exc:
             reasons = ", ".join(sorted({r["code"] for r in exc.reasons})) or exc.code
+            grounds = sorted({r["ground"] for r in exc.reasons if r.get("ground")})
+            if grounds:
+                reasons += f" (ground: {', '.join(grounds)})"
             outcomes.append((label, party.upper(), "refused", reasons))
             return None
         with runtime.sessions() as session:
@@ -186,6 +188,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             today,
             issuing_body="Parquet de Paris",
             epoc={"enforcing_state": "NL"},
+            ip_purpose="identification",
         ),
     )
     be_id = submit(
@@ -263,6 +266,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
             today,
             issuing_body="Parquet de Paris",
             epoc={"enforcing_state": "NL"},
+            ip_purpose="identification",
         ),
     )
     end = today - timedelta(days=1)
@@ -301,17 +305,9 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
                 confirmed=True,
                 note="confirmed by the duty prosecutor",
             )
-        if epoc_warned:
-            review.reject(
-                session,
-                runtime.legal,
-                epoc_warned,
-                staff=staff["lars"],
-                reason="We hold no data on this account for the period.",
-                ground="de_facto_impossibility",
-            )
     disclosed = 0
-    for request_id in [*accepted, *([emergency] if emergency else [])]:
+    binding_warned = [epoc_warned] if epoc_warned else []
+    for request_id in [*accepted, *binding_warned, *([emergency] if emergency else [])]:
         for approver in ("anouk", "bram"):
             with transaction(runtime.sessions) as session:
                 request = review.approve(
@@ -325,8 +321,9 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
     console.print(
         f"   two approvals each (anouk, bram): {disclosed} packages built, signed by the "
         "platform and encrypted to each authority; the emergency after a confirmed "
-        "call-back to the registry contact; the EPOC for a non-violator was shown to "
-        "reviewers with a warning and refused on a listed ground (de facto impossibility)"
+        "call-back to the registry contact; the EPOC for an account without a violation on "
+        "record was binding: the platform's own rule only warned the reviewers, who "
+        "acknowledged it and produced the data"
     )
     nl = parties["nl"]
     ciphertext = nl.client.fetch_package(accepted[0])
@@ -344,7 +341,7 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
     http.close()
     with transaction(runtime.sessions) as session:
         # the worker's once-a-minute job, run now: the story does not wait for the next minute
-        notices.queue_due_notices(session, runtime.clock)
+        user_notices.queue_due_notices(session, runtime.clock)
     worker_for(runtime).drain()
     with runtime.sessions() as session:
         rows = session.execute(select(UserNotification)).scalars().all()

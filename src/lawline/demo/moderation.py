@@ -5,23 +5,31 @@ violations that later make accounts eligible for disclosure."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lawline.api.errors import install_error_handlers
 from lawline.bots.local_api import LocalBotApi
 from lawline.bots.report_bot import ReportBot
+from lawline.core.clock import Clock
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
+from lawline.hashes.models import HashBank
+from lawline.hashes.service import import_hashes
+from lawline.hashes.signals import pdq_hex
 from lawline.moderation import decisions, queries
+from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Violation
 from lawline.moderation.reports import submit_report
 from lawline.outbox.service import counts
+from lawline.platform import images
 from lawline.runtime import Runtime
 from lawline.search import service as search
 from lawline.worker import worker_for
@@ -45,6 +53,24 @@ ACTION_FOR = {
 ACCOUNT_REPORTS = [("csam", 6), ("weapons", 7), ("drugs", 7)]
 
 
+def _import_demo_bank(session: Session, data_dir: Path, actor: str, clock: Clock) -> HashBank:
+    """The demo's bank of known media: PDQ hashes of the originals of the synthetic images the
+    extremist demo channels re-post (edited). A real bank comes from a hash-sharing programme."""
+    path = data_dir / "demo-hash-bank.csv"
+    rows = [f"pdq,{pdq_hex(images.known_image(i))[0]}" for i in range(len(images.KNOWN_SEEDS))]
+    path.write_text("signal_type,signal_value\n" + "\n".join(rows) + "\n")
+    return import_hashes(
+        session,
+        path,
+        bank_name="demo-known-terror",
+        category="terrorism",
+        pdq_threshold=None,
+        categories=list(CATEGORIES),
+        actor=actor,
+        clock=clock,
+    ).bank
+
+
 def chapter_moderation(ctx: DemoContext) -> None:
     runtime, console = ctx.runtime, ctx.console
     rng = random.Random(7)  # noqa: S311 - a reproducible story, not a secret
@@ -55,6 +81,11 @@ def chapter_moderation(ctx: DemoContext) -> None:
         flagger = register_trusted_flagger(
             session, name="Offlimits (NL hotline)", actor=ctx.admin.actor, clock=runtime.clock
         )
+        bank = _import_demo_bank(session, runtime.settings.data_dir, mo.actor, runtime.clock)
+    console.print(
+        f"  hash bank {bank.name}: PDQ hashes of {len(images.KNOWN_SEEDS)} known (synthetic) "
+        f"images, category {bank.category}; reported channels' images are matched against it"
+    )
     themes = ctx.platform.channels_by_theme()
     probe = ctx.platform.channel(themes["drugs"][0])
     assert probe is not None

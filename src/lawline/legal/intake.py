@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
 from lawline.authorities.models import Authority
 from lawline.core.ids import new_id
+from lawline.core.pii import mask_personal_data
 from lawline.disclosure import preservation
 from lawline.legal.checks import CheckContext, resolve_targets, run_checks
 from lawline.legal.context import LegalContext
 from lawline.legal.models import LegalRequest, RequestTarget
-from lawline.legal.schemas import RequestIn
+from lawline.legal.notices import NOTICE_KINDS, issue_notice
+from lawline.legal.schemas import Reason, RequestIn
 from lawline.legal.workflow import Status, transition
 
 
@@ -39,10 +41,12 @@ def submit_request(
         request=payload,
         regime=regime,
         rule=rule,
-        today=now.date(),
+        now=now,
+        policy=ctx.policy,
         targets=resolve_targets(ctx.platform, payload.targets, authority.country),
     )
     result = run_checks(check_ctx)
+    gag_until = _gag_until(regime.id, payload, result.warnings)
     document = None
     document_hash = payload.instrument.document_sha256
     if payload.instrument.document_pdf_base64 and not any(
@@ -59,7 +63,7 @@ def submit_request(
         binding=check_ctx.binding,
         instrument_kind=payload.instrument.kind,
         issuing_body=payload.instrument.issuing_body,
-        issuer_role=payload.instrument.issuer_role,
+        issuer_role=authority.kind,  # the registry's role, never the request's
         validated_by=payload.instrument.validated_by,
         validator_role=payload.instrument.validator_role,
         instrument_reference=payload.instrument.reference,
@@ -71,8 +75,15 @@ def submit_request(
         offense=payload.offense,
         categories=list(dict.fromkeys(payload.categories)),
         range_start=payload.range.start if payload.range else None,
-        range_end=payload.range.end if payload.range else None,
-        gag_until=payload.gag_until,
+        range_end=result.range_end,
+        gag_until=gag_until,
+        nondisclosure_reference=(
+            payload.nondisclosure_order.reference if payload.nondisclosure_order else None
+        ),
+        ip_purpose=payload.ip_purpose if "traffic.ip" in payload.categories else None,
+        enforcing_state=payload.epoc.enforcing_state if payload.epoc else None,
+        enforcing_notified=bool(payload.epoc and payload.epoc.enforcing_state_notified),
+        inform_user=bool(payload.epoc and payload.epoc.inform_user_by_platform),
         case_reference=payload.case_reference,
         emergency_reason=payload.emergency_reason,
         # only a link that checked out is stored (an unknown id is a reason, not a reference)
@@ -80,6 +91,7 @@ def submit_request(
         if any(r.code == "preservation_not_found" for r in result.reasons)
         else payload.preservation_request_id,
         reasons=[r.model_dump() for r in result.reasons],
+        refusal_ground=next((r.ground for r in result.reasons if r.ground), None),
         warnings=[w.model_dump() for w in result.warnings],
         entered_by=entered_by,
         received_at=now,
@@ -128,7 +140,24 @@ def submit_request(
             clock=ctx.clock,
             reason="failed checks: " + ", ".join(sorted({r.code for r in result.reasons})),
         )
+        if request.refusal_ground in NOTICE_KINDS:
+            # a binding order refused on a listed ground: the Annex III notice goes with it
+            issue_notice(
+                session,
+                request,
+                kind=request.refusal_ground,
+                explanation=mask_personal_data(
+                    "; ".join(
+                        r.message for r in result.reasons if r.ground == request.refusal_ground
+                    )
+                ),
+                actor="system:checks",
+                clock=ctx.clock,
+            )
         return request
+    if result.validation_hours:
+        request.validation_state = "pending"  # Art. 4(5): validation must follow
+        request.validation_due_at = now + timedelta(hours=result.validation_hours)
     if payload.type == "preservation":
         assert rule is not None
         assert rule.preservation_days is not None
@@ -146,5 +175,28 @@ def submit_request(
         regime.emergency_deadline_hours if payload.type == "emergency" else regime.deadline_hours
     )
     request.deadline_at = now + timedelta(hours=hours)
+    # Art. 8(4), 10(2): notifying the enforcing state suspends delivery for ten days, except
+    # in an emergency (Art. 10(4): its authority may still object within 96 hours)
+    suspended = request.enforcing_notified and request.ip_purpose == "traffic"
+    if suspended and request.binding and payload.type != "emergency":
+        request.release_at = now + timedelta(hours=regime.deadline_hours)
     transition(session, request, Status.IN_REVIEW, actor="system:checks", clock=ctx.clock)
     return request
+
+
+def _gag_until(regime: str, payload: RequestIn, warnings: list[Reason]) -> date | None:
+    """Under US law only a court's 2705(b) order keeps the platform from telling the user;
+    without one the platform's notice policy applies, and the authority is told so."""
+    if regime != "us":
+        return payload.gag_until
+    if payload.nondisclosure_order is not None:
+        return payload.nondisclosure_order.expires_on
+    if payload.gag_until is not None:
+        warnings.append(
+            Reason(
+                code="nondisclosure_not_ordered",
+                message="a non-disclosure period needs a court order under 18 U.S.C. 2705(b); "
+                "without one the platform's notice policy applies",
+            )
+        )
+    return None

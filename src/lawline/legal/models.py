@@ -52,6 +52,38 @@ class LegalRequest(Base):
     extensions_used: Mapped[int] = mapped_column(Integer, default=0)
     production_confirmed: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(index=True)
+    # Reg. 2023/1543: how IP data is asked (Art. 3(10) identification, or traffic data)
+    ip_purpose: Mapped[str | None] = mapped_column(String(20))
+    # Art. 4(5): an emergency order issued before validation; validation due by then
+    validation_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    validation_state: Mapped[str | None] = mapped_column(String(20))  # pending|validated|...
+    # Art. 8: the enforcing state notified, and what its authority answered
+    enforcing_state: Mapped[str | None] = mapped_column(String(2))
+    enforcing_notified: Mapped[bool] = mapped_column(default=False)
+    release_at: Mapped[datetime | None]  # Art. 10(2): delivery not before (unless confirmed)
+    enforcing_answer: Mapped[str | None] = mapped_column(String(60))  # confirmed | a ground
+    enforcing_answered_at: Mapped[datetime | None]
+    # Art. 13: the issuing authority informs the person unless it asks the platform to
+    inform_user: Mapped[bool] = mapped_column(default=False)
+    # 18 U.S.C. 2705(b): a court's order not to notify, its reference and its end
+    nondisclosure_reference: Mapped[str | None] = mapped_column(String(200))
+
+
+class IssuerNotice(Base):
+    """What lawline tells an issuing authority when it cannot comply in full or in time
+    (Reg. 2023/1543 Art. 10(5)-(8), 11(4)-(5); the Annex III form's fields)."""
+
+    __tablename__ = "legal_issuer_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("legal_requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    explanation: Mapped[str] = mapped_column(Text)
+    clarification: Mapped[str | None] = mapped_column(Text)
+    preserved_until: Mapped[datetime | None]
+    form: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Annex III fields as sent
+    issued_by: Mapped[str] = mapped_column(String(128))
+    issued_at: Mapped[datetime]
 
 
 class RequestTarget(Base):

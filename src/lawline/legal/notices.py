@@ -1,8 +1,16 @@
-"""Telling users of a disclosure about them: when a request's gag date has passed (at once when
-it had none), a job queues one notice per affected account; the worker hands it to the platform
-(`Platform.notify_user`), then marks the row sent and audits it in the same transaction."""
+"""Telling the issuing authority why an order is not executed in full or in time: the Annex III
+form of Regulation (EU) 2023/1543 (Art. 10(5)-(8)), stored, audited and read by the authority
+through `GET /v1/authority/requests/{id}/notices` and `lawline-authority notices`.
+
+A notice is written in the same transaction as the decision it explains (a refusal at intake or
+on review, a withdrawal); the authority reads it from lawline, so nothing leaves lawline before
+the transaction commits.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,76 +18,115 @@ from sqlalchemy.orm import Session
 from lawline.audit import service as audit
 from lawline.authorities.models import Authority
 from lawline.core.clock import Clock
-from lawline.disclosure.models import DisclosurePackage
-from lawline.legal.models import LegalRequest, UserNotification
-from lawline.legal.offenses import OFFENSES
-from lawline.outbox import service as outbox
+from lawline.core.errors import InvalidInput
+from lawline.core.pii import find_personal_data
+from lawline.legal.models import IssuerNotice, LegalRequest
 
-USER_NOTICE = "legal.user_notice"
+# kind -> (the Annex III section D box, the article)
+NOTICE_KINDS: dict[str, tuple[str, str]] = {
+    "manifest_error": (
+        "the order is incomplete, contains manifest errors or lacks the information needed",
+        "Reg. 2023/1543 Art. 10(6)",
+    ),
+    "de_facto_impossibility": (
+        "de facto impossibility: the data cannot be produced for reasons not attributable to "
+        "the addressee",
+        "Reg. 2023/1543 Art. 10(7)",
+    ),
+    "immunities_or_press_freedom": (
+        "execution could interfere with immunities or privileges, or with rules on the freedom "
+        "of the press or of expression, in the enforcing state",
+        "Reg. 2023/1543 Art. 10(5)",
+    ),
+    "partial_or_late": (
+        "the data is not provided, not provided in full, or not within the deadline, for "
+        "another reason",
+        "Reg. 2023/1543 Art. 10(8)",
+    ),
+}
 
 
-def queue_due_notices(session: Session, clock: Clock) -> dict[str, int]:
-    """Queue a notice for every unsent notification that is due; a queued one is not queued
-    again (the intent's key is the notification's id)."""
-    due = (
-        session.execute(
-            select(UserNotification)
-            .where(UserNotification.sent_at.is_(None), UserNotification.due_at <= clock.now())
-            .order_by(UserNotification.due_at)
+def issue_notice(
+    session: Session,
+    request: LegalRequest,
+    *,
+    kind: str,
+    explanation: str,
+    actor: str,
+    clock: Clock,
+    clarification: str | None = None,
+    preserved_until: datetime | None = None,
+) -> IssuerNotice:
+    if kind not in NOTICE_KINDS:
+        raise InvalidInput(
+            f"a notice is one of {', '.join(NOTICE_KINDS)}", code="notice_kind_unknown"
         )
-        .scalars()
-        .all()
-    )
-    queued = 0
-    for notification in due:
-        intent = outbox.enqueue(
-            session,
-            key=f"user-notice:{notification.id}",
-            kind=USER_NOTICE,
-            lane=f"notice:{notification.account_id}",
-            subject=f"request:{notification.request_id}",
-            payload={"notification_id": notification.id},
-            clock=clock,
-        )
-        queued += intent is not None
-    return {"due": len(due), "queued": queued}
-
-
-def notice_text(session: Session, notification: UserNotification) -> str:
-    """What the user reads: who asked, on what basis, what was given; never personal data."""
-    request = session.get(LegalRequest, notification.request_id)
-    assert request is not None
+    for text in (explanation, clarification or ""):
+        if find_personal_data(text):
+            raise InvalidInput(
+                "a notice names records by id, never a phone number or IP address",
+                code="personal_data_in_text",
+            )
+    if not explanation.strip():
+        raise InvalidInput("a notice explains its reason", code="reason_missing")
     authority = session.get(Authority, request.authority_id)
-    package = session.execute(
-        select(DisclosurePackage.created_at).where(DisclosurePackage.request_id == request.id)
-    ).scalar_one_or_none()
-    offense = OFFENSES[request.offense].description if request.offense in OFFENSES else "a crime"
-    when = f" on {package:%Y-%m-%d}" if package else ""
-    waited = (
-        f" A non-disclosure order kept us from telling you until {request.gag_until:%Y-%m-%d}."
-        if request.gag_until
-        else ""
+    box, article = NOTICE_KINDS[kind]
+    now = clock.now()
+    form: dict[str, Any] = {
+        "A_issuing_authority": {
+            "name": authority.name if authority else None,
+            "state": authority.country if authority else None,
+            "order_reference": request.instrument_reference,
+            "case_reference": request.case_reference,
+            "issued_on": request.issued_on.isoformat(),
+        },
+        "A_enforcing_state": request.enforcing_state,
+        "B_addressee": {"request_id": request.id, "received_at": request.received_at.isoformat()},
+        "D_reason": {"kind": kind, "box": box, "article": article, "explanation": explanation},
+        "E_clarification_requested": clarification,
+        "F_preservation": {
+            "preserved_until": preserved_until.isoformat() if preserved_until else None
+        },
+        "G_data_delivered": "none" if request.status == "rejected" else "partial",
+    }
+    notice = IssuerNotice(
+        request_id=request.id,
+        kind=kind,
+        explanation=explanation,
+        clarification=clarification,
+        preserved_until=preserved_until,
+        form=form,
+        issued_by=actor,
+        issued_at=now,
     )
-    return (
-        f"We disclosed data about your account{when} to "
-        f"{authority.name if authority else 'an authority'}"
-        f" ({authority.country if authority else '?'}), in answer to legal request {request.id}"
-        f" ({request.instrument_kind.replace('_', ' ')}, about {offense}). Data given: "
-        f"{', '.join(request.categories)}; never the content of your messages.{waited}"
-    )
-
-
-def mark_sent(session: Session, notification_id: int, clock: Clock) -> UserNotification | None:
-    notification = session.get(UserNotification, notification_id)
-    if notification is None or notification.sent_at is not None:
-        return None
-    notification.sent_at = clock.now()
+    session.add(notice)
+    session.flush()
     audit.append(
         session,
-        "user_notification.sent",
-        actor="system:worker",
-        subject=f"request:{notification.request_id}",
-        body={"notification": notification.id, "account": notification.account_id},
+        "request.notice_issued",
+        actor=actor,
+        subject=f"request:{request.id}",
+        body={"notice": notice.id, "kind": kind, "article": article},
         clock=clock,
     )
-    return notification
+    return notice
+
+
+def notices_of(session: Session, request_id: str) -> list[IssuerNotice]:
+    return list(
+        session.execute(
+            select(IssuerNotice)
+            .where(IssuerNotice.request_id == request_id)
+            .order_by(IssuerNotice.issued_at, IssuerNotice.id)
+        ).scalars()
+    )
+
+
+def notice_out(notice: IssuerNotice) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "request_id": notice.request_id,
+        "kind": notice.kind,
+        "issued_at": notice.issued_at,
+        "form": notice.form,
+    }

@@ -10,6 +10,7 @@ from lawline.disclosure import preservation
 from lawline.disclosure.package import delete_expired_packages
 from lawline.legal.context import LegalContext
 from lawline.legal.models import LegalRequest
+from lawline.legal.validation import mark_overdue_validations
 from lawline.legal.workflow import Status, transition
 
 
@@ -62,4 +63,9 @@ def sweep(session: Session, ctx: LegalContext) -> dict[str, int]:
             )
             holds += preservation.delete_holds(session, request.id, ctx.clock)
     packages = delete_expired_packages(session, ctx.clock)
-    return {"holds_expired": len(expired), "holds_deleted": holds, "packages_deleted": packages}
+    return {
+        "holds_expired": len(expired),
+        "holds_deleted": holds,
+        "packages_deleted": packages,
+        "validations_overdue": mark_overdue_validations(session, ctx),
+    }

@@ -22,8 +22,11 @@ from lawline.core.clock import FixedClock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.disclosure.package import build_package, fetch_package
 from lawline.legal.context import LegalContext
+from lawline.legal.enforcing import delivery_held
 from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
+from lawline.legal.notices import NOTICE_KINDS, issue_notice
 from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
+from lawline.legal.user_info import platform_informs
 from lawline.legal.workflow import Status, lock_request, transition
 from lawline.staff.service import Action, Staff
 
@@ -144,6 +147,8 @@ def _lock_own(session: Session, request_id: str, authority_id: str) -> LegalRequ
 
 
 def _schedule_notifications(session: Session, ctx: LegalContext, request: LegalRequest) -> None:
+    if not platform_informs(request):
+        return  # the issuing authority informs the person (Reg. 2023/1543 Art. 13)
     now = ctx.clock.now()
     due = now
     if request.gag_until is not None:
@@ -190,6 +195,10 @@ def reject(
     request.decision_reason = reason
     request.refusal_ground = ground
     _record_review(session, ctx, request, staff, "reject", reason)
+    if request.binding and ground in NOTICE_KINDS:
+        issue_notice(
+            session, request, kind=ground, explanation=reason, actor=staff.actor, clock=ctx.clock
+        )
     return request
 
 
@@ -330,6 +339,12 @@ def deliver_package(
 ) -> bytes:
     """The addressed authority fetches its package; the request is then closed."""
     request = _lock_own(session, request_id, authority_id)
+    if delivery_held(request, ctx.clock.now()):
+        raise Conflict(
+            "the enforcing state was notified: the data is delivered at the end of ten days "
+            "from receipt, or earlier on its confirmation (Reg. 2023/1543 Art. 10(2))",
+            code="delivery_held",
+        )
     data = fetch_package(session, request_id, actor=f"authority:{authority_id}", clock=ctx.clock)
     if request.status == Status.DISCLOSED.value:
         transition(

@@ -25,18 +25,23 @@ class Status(StrEnum):
     CLOSED = "closed"
     PRESERVED = "preserved"
     EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # the issuing authority withdrew it (e.g. validation refused)
 
 
 ALLOWED: dict[Status, frozenset[Status]] = {
     Status.SUBMITTED: frozenset({Status.REJECTED, Status.IN_REVIEW, Status.PRESERVED}),
-    Status.IN_REVIEW: frozenset({Status.NEEDS_INFO, Status.REJECTED, Status.APPROVED}),
-    Status.NEEDS_INFO: frozenset({Status.IN_REVIEW, Status.REJECTED}),
-    Status.APPROVED: frozenset({Status.DISCLOSED}),
-    Status.DISCLOSED: frozenset({Status.CLOSED}),
-    Status.PRESERVED: frozenset({Status.EXPIRED, Status.CLOSED}),
+    Status.IN_REVIEW: frozenset(
+        {Status.NEEDS_INFO, Status.REJECTED, Status.APPROVED, Status.WITHDRAWN}
+    ),
+    Status.NEEDS_INFO: frozenset({Status.IN_REVIEW, Status.REJECTED, Status.WITHDRAWN}),
+    Status.APPROVED: frozenset({Status.DISCLOSED, Status.WITHDRAWN}),
+    Status.DISCLOSED: frozenset({Status.CLOSED, Status.WITHDRAWN}),
+    Status.PRESERVED: frozenset({Status.EXPIRED, Status.CLOSED, Status.WITHDRAWN}),
     Status.REJECTED: frozenset(),
-    Status.CLOSED: frozenset(),
+    # Reg. 2023/1543 Art. 4(5): a refused validation withdraws even a delivered order
+    Status.CLOSED: frozenset({Status.WITHDRAWN}),
     Status.EXPIRED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
 }
 OPEN_FOR_REVIEW = (Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED)
 
@@ -75,7 +80,14 @@ def transition(
         if request.deadline_at is not None:
             request.deadline_at += now - request.paused_since
         request.paused_since = None
-    if to in (Status.REJECTED, Status.DISCLOSED, Status.CLOSED, Status.EXPIRED, Status.PRESERVED):
+    if to in (
+        Status.REJECTED,
+        Status.DISCLOSED,
+        Status.CLOSED,
+        Status.EXPIRED,
+        Status.PRESERVED,
+        Status.WITHDRAWN,
+    ):
         request.deadline_at = None
     request.status = to.value
     request.updated_at = now

@@ -24,7 +24,9 @@ from lawline.moderation.workflow import AppealStatus, move_appeal
 from lawline.search import service as search
 from lawline.staff.service import Action, Staff
 
-APPEAL_WINDOW = timedelta(days=183)  # six months
+# DSA Art. 20(1): "for a period of at least six months": 184 days covers the longest six
+# calendar months (1 July to 1 January), so no owner gets less than the Regulation gives.
+APPEAL_WINDOW = timedelta(days=184)
 
 
 def file_appeal(

@@ -21,6 +21,7 @@ from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Decision, Report, Reporter, TrustedFlagger
 from lawline.moderation.statements import EEA_AND_EU, build_statement
+from lawline.moderation.triage import UNCERTAIN
 from lawline.moderation.violations import record_violation
 from lawline.moderation.workflow import CaseStatus, move_case
 from lawline.platform.protocol import Channel
@@ -61,7 +62,7 @@ def decide(
         raise InvalidInput("unknown category", code="category_unknown")
     if len(facts.strip()) < 10:
         raise InvalidInput(
-            "state the facts and circumstances (DSA Art. 17(3)(c))", code="facts_missing"
+            "state the facts and circumstances (DSA Art. 17(3)(b))", code="facts_missing"
         )
     if manifestly_unfounded and action != "no_action":
         raise InvalidInput(
@@ -101,7 +102,7 @@ def decide(
         suggestion_score=case.triage_score,
         suggestion_model=case.triage_model,
         followed_suggestion=None
-        if case.triage_category is None
+        if case.triage_category in (None, UNCERTAIN)
         else (
             (action == "no_action") == (case.triage_category == "none")
             and (action == "no_action" or case.triage_category == category)

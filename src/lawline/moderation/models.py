@@ -85,6 +85,7 @@ class Case(Base):
     triage_category: Mapped[str | None] = mapped_column(String(40))
     triage_score: Mapped[float | None]
     triage_model: Mapped[str | None] = mapped_column(String(80))
+    media_match: Mapped[str | None] = mapped_column(String(100))  # the hash bank matched
     assigned_to: Mapped[str | None] = mapped_column(String(128), index=True)  # staff actor
 
 

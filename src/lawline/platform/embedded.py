@@ -21,6 +21,7 @@ from lawline.platform.protocol import (
     AccountRef,
     Channel,
     IpEvent,
+    Media,
     Platform,
     Post,
     SubscriberRecord,
@@ -64,6 +65,15 @@ CREATE TABLE IF NOT EXISTS posts (
     text TEXT NOT NULL,
     removed INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (channel_id, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS media (
+    channel_id INTEGER NOT NULL,
+    post_id INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    mime TEXT NOT NULL,
+    data BLOB NOT NULL,
+    known INTEGER NOT NULL DEFAULT 0,  -- synthetic ground truth: an edited copy of a known image
+    PRIMARY KEY (channel_id, post_id, id)
 ) WITHOUT ROWID;
 """
 # The platform's delivery queue for lawline's notices; made on first connection, so files
@@ -233,6 +243,20 @@ class EmbeddedPlatform(Platform):
         return None if row is None else Post(channel_id, row[0], _ts(row[1]), row[2], bool(row[3]))
 
     # actions
+    def post_media(self, channel_id: str, post_id: int) -> list[Media]:
+        channel = _int_id(channel_id)
+        if channel is None:
+            return []
+        try:
+            rows = self._all(
+                "SELECT id, mime, data FROM media WHERE channel_id = ? AND post_id = ? ORDER BY id",
+                channel,
+                post_id,
+            )
+        except sqlite3.OperationalError:  # a platform file generated before media existed
+            return []
+        return [Media(str(channel), post_id, str(r[0]), r[1], bytes(r[2])) for r in rows]
+
     def _update(self, sql: str, *params: Any) -> bool:
         with self._write() as connection:
             return connection.execute(sql, params).rowcount > 0

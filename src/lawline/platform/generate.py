@@ -15,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import phonenumbers
 
+from lawline.platform import images
 from lawline.platform.embedded import SCHEMA
 from lawline.platform.synthetic import CITIES, LANGUAGES, NAME_WORDS, TEXTS, THEME_WEIGHTS
 
@@ -323,4 +325,33 @@ def _insert_channels(
     connection.executemany(
         "INSERT INTO posts (channel_id, id, at, text) VALUES (?,?,?,?)", post_rows
     )
+    _insert_media(connection, channel_rows, post_rows)
     return len(channel_rows), len(post_rows)
+
+
+def _insert_media(
+    connection: sqlite3.Connection,
+    channel_rows: list[tuple[Any, ...]],
+    post_rows: list[tuple[int, int, int, str]],
+) -> None:
+    """Synthetic images: each extremist channel's newest post carries an edited copy of one of
+    the known images (the demo bank lists their originals); a few other posts a unique one.
+    Drawn from their own generator so the rest of the platform stays as it was."""
+    rng = np.random.default_rng(len(channel_rows) * 31 + len(post_rows))
+    themes = {row[0]: row[-1] for row in channel_rows}
+    newest: dict[int, tuple[int, int]] = {}  # channel -> (at, post id) of its newest post
+    for channel_id, post_id, at, _ in post_rows:
+        newest[channel_id] = max(newest.get(channel_id, (at, post_id)), (at, post_id))
+    rows = []
+    for channel_id, post_id, _, _ in post_rows:
+        if themes[channel_id] == "extremism" and newest[channel_id][1] == post_id:
+            index = channel_id % len(images.KNOWN_SEEDS)
+            data = images.reuploaded_known_image(index, variant=2 * (channel_id % 2))
+            rows.append((channel_id, post_id, 1, "image/jpeg", data, 1))
+        elif rng.random() < 0.04:
+            data = images.unique_image(channel_id * 100 + post_id)
+            rows.append((channel_id, post_id, 1, "image/png", data, 0))
+    connection.executemany(
+        "INSERT INTO media (channel_id, post_id, id, mime, data, known) VALUES (?,?,?,?,?,?)",
+        rows,
+    )

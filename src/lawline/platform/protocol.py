@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -63,6 +63,17 @@ class Post:
     at: datetime
     text: str
     removed: bool
+
+
+@dataclass(frozen=True)
+class Media:
+    """An image attached to a post. Lawline hashes it in memory and never stores or shows it."""
+
+    channel_id: str
+    post_id: int
+    id: str
+    mime: str
+    data: bytes = field(repr=False)
 
 
 _USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{3,31})$")
@@ -126,6 +137,10 @@ class Platform(ABC):
 
     @abstractmethod
     def post(self, channel_id: str, post_id: int) -> Post | None: ...
+
+    def post_media(self, channel_id: str, post_id: int) -> list[Media]:
+        """The images attached to a post, oldest first; a platform that shares none returns []."""
+        return []
 
     def channel_owner(self, channel_id: str) -> Account | None:
         channel = self.channel(channel_id)

@@ -29,6 +29,7 @@ from lawline.platform.protocol import (
     AccountRef,
     Channel,
     IpEvent,
+    Media,
     Platform,
     Post,
     SubscriberRecord,
@@ -61,7 +62,9 @@ READS: dict[str, tuple[set[str], set[str]]] = {
     "channels": ({"after_id", "limit"}, _CHANNEL_COLUMNS),
     "recent_posts": ({"channel_id", "limit"}, _POST_COLUMNS),
     "post": ({"channel_id", "post_id"}, _POST_COLUMNS),
+    "post_media": ({"channel_id", "post_id"}, {"id", "mime", "data"}),
 }
+OPTIONAL_READS = {"post_media"}  # a platform that shares no media leaves it out
 ACTIONS: dict[str, set[str]] = {
     "set_channel_listed": {"channel_id", "listed"},
     "set_channel_removed": {"channel_id", "removed"},
@@ -228,6 +231,14 @@ class SqlPlatform(Platform):
             return None
         return Post(channel_id, int(r["id"]), _time(r["at"]), r["text"], bool(r["removed"]))
 
+    def post_media(self, channel_id: str, post_id: int) -> list[Media]:
+        if "post_media" not in self._reads:
+            return []
+        rows = self._rows("post_media", channel_id=channel_id, post_id=post_id)
+        return [
+            Media(channel_id, post_id, str(r["id"]), str(r["mime"]), bytes(r["data"])) for r in rows
+        ]
+
     def set_channel_listed(self, channel_id: str, listed: bool) -> bool:
         return self._act("set_channel_listed", channel_id=channel_id, listed=listed)
 
@@ -274,7 +285,7 @@ def validate_mapping(
         if not isinstance(given, dict):
             problems.append(f"[{section}] must be a table")
             continue
-        for name in sorted(set(spec) - set(given)):
+        for name in sorted(set(spec) - set(given) - OPTIONAL_READS):
             problems.append(f"[{section}] {name} is missing")
         for name in sorted(set(given) - set(spec)):
             problems.append(f"[{section}] {name} is not a known statement")

@@ -33,12 +33,16 @@ class Action(StrEnum):
     LEGAL_REQUEST_ASK = "legal.request.ask"
     LEGAL_CALLBACK_RECORD = "legal.callback.record"
     LEGAL_NOTIFICATIONS_READ = "legal.notifications.read"
+    LEGAL_NOTICE_SEND = "legal.notice.send"
+    LEGAL_ENFORCING_ANSWER = "legal.enforcing.answer"
     MODERATION_QUEUE_READ = "moderation.queue.read"
     MODERATION_CASE_READ = "moderation.case.read"
     MODERATION_DECIDE = "moderation.decide"
     MODERATION_APPEAL_FILE = "moderation.appeal.file"
     MODERATION_APPEAL_DECIDE = "moderation.appeal.decide"
     MODERATION_EXPORT = "moderation.export"
+    HASHES_MANAGE = "hashes.manage"
+    HASHES_MATCHES_READ = "hashes.matches.read"
     FLAGGERS_READ = "flaggers.read"
     FLAGGERS_MANAGE = "flaggers.manage"
     REGISTRY_READ = "registry.read"
@@ -60,12 +64,16 @@ MATRIX: dict[Action, tuple[frozenset[Role], str]] = {
     Action.LEGAL_REQUEST_ASK: (_REVIEW, "ask the authority for information"),
     Action.LEGAL_CALLBACK_RECORD: (_LEGAL, "record an emergency call-back"),
     Action.LEGAL_NOTIFICATIONS_READ: (_REVIEW, "list users who may now be told"),
+    Action.LEGAL_NOTICE_SEND: (_REVIEW, "send the issuing authority an Annex III notice"),
+    Action.LEGAL_ENFORCING_ANSWER: (_REVIEW, "record a notified enforcing authority's answer"),
     Action.MODERATION_QUEUE_READ: (_MOD, "see the moderation queue"),
     Action.MODERATION_CASE_READ: (_MOD, "read a moderation case"),
     Action.MODERATION_DECIDE: (_MOD, "decide a case"),
     Action.MODERATION_APPEAL_FILE: (_MOD, "file an owner's appeal"),
     Action.MODERATION_APPEAL_DECIDE: (_MOD, "decide an appeal"),
     Action.MODERATION_EXPORT: (_MOD, "export statements of reasons"),
+    Action.HASHES_MANAGE: (_MOD | _ADMIN, "import hash lists into banks of known media"),
+    Action.HASHES_MATCHES_READ: (_MOD, "see a case's known-media matches (never the media)"),
     Action.FLAGGERS_READ: (_MOD | _ADMIN, "see trusted flaggers and their accuracy"),
     Action.FLAGGERS_MANAGE: (_ADMIN, "register trusted flaggers, issue and revoke their keys"),
     Action.REGISTRY_READ: (_LEGAL | _ADMIN, "read the authority registry"),

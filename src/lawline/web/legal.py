@@ -1,8 +1,8 @@
 """Legal review pages: the queue, history and holds; a request page; the reviewer's actions.
 
-Every action calls one `legal.review` command; every read comes from `legal.review` or
-`legal.browse`. Targets' personal data stays masked until a reviewer asks to reveal it, which
-goes through `platform.service.read_subscriber` and so writes an audit entry first.
+Every action calls one `legal.review` command; every read comes from `legal.queries`.
+Targets' personal data stays masked until a reviewer asks to reveal it, which goes through
+`platform.service.read_subscriber` and so writes an audit entry first.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.authorities.service import contacts_of, get_authority
 from lawline.core.errors import LawlineError, NotFound
 from lawline.disclosure.package import package_for
-from lawline.legal import browse, queries, review
+from lawline.legal import queries, review
 from lawline.platform.service import read_subscriber
 from lawline.runtime import Runtime
 from lawline.web.render import page, time_left
@@ -51,7 +51,7 @@ def queue(
     due: Annotated[str, Query(max_length=6)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    f = browse.RequestFilter(
+    f = queries.RequestFilter(
         view=view,
         status=status or None,
         country=country or None,
@@ -60,7 +60,7 @@ def queue(
         due_within_hours=_int_or_none(due),
         page=page_number,
     )
-    listing = browse.browse(session, runtime.legal, f)
+    listing = queries.browse(session, runtime.legal, f)
     now = runtime.clock.now()
     rows = [
         {
@@ -100,12 +100,12 @@ def request_context(
         "approvers": sorted(queries.approvers(session, request)),
         "missing": queries.missing_violations(session, request),
         "callback_confirmed": queries.callback_confirmed(session, request.id),
-        "reviews": browse.reviews_of(session, request.id),
+        "reviews": queries.reviews_of(session, request.id),
         "questions": questions,
-        "callbacks": browse.callbacks_of(session, request.id),
+        "callbacks": queries.callbacks_of(session, request.id),
         "contacts": contacts_of(session, request.authority_id),
-        "history": browse.violation_history(session, accounts),
-        "trail": browse.audit_trail(session, request.id, accounts),
+        "history": queries.violation_history(session, accounts),
+        "trail": queries.audit_trail(session, request.id, accounts),
         "grounds": regime.refusal_grounds if regime else [],
         "package": package,
         "revealed": {},
@@ -270,7 +270,7 @@ def reveal(
         runtime.platform,
         actor=staff.actor,
         account_id=target.account_id,
-        purpose=browse.reveal_purpose(request_id),
+        purpose=queries.reveal_purpose(request_id),
         clock=runtime.clock,
     )
     shown = {"position": position, "phone": record.phone.reveal(), "country": record.country}

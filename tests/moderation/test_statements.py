@@ -1,4 +1,4 @@
-"""Statements of reasons in the DSA Transparency Database format, and the triage classifier."""
+"""Statements of reasons in the DSA Transparency Database format."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Decision
 from lawline.moderation.reports import submit_report
 from lawline.moderation.statements import to_transparency_database, validate_statement
-from lawline.moderation.triage import DATA, default_model, load_corpus
 from tests.moderation.conftest import World
 
 ROOT = Path(__file__).parents[2]
@@ -169,53 +168,3 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.strip().startswith("error: not a date")
-
-
-# -- triage --------------------------------------------------------------------------------
-def test_eval_on_the_held_out_split_prints_the_figures_in_the_readme() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "lawline", "triage", "eval", str(DATA / "heldout.jsonl")],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
-    )
-    last = run.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"macro-F1: 0\.\d{3}", last)
-    readme = (ROOT / "README.md").read_text()
-    assert last in readme
-    for line in run.stdout.strip().splitlines()[1:-1]:
-        assert line.split()[0] in readme
-
-
-def test_the_fast_scorer_agrees_with_scikit_learn() -> None:
-    model = default_model()
-    rows = load_corpus(DATA / "heldout.jsonl") + load_corpus(DATA / "train.jsonl")[:300]
-    texts = [r["text"] for r in rows]
-    assert [model.score(t).category for t in texts] == model.predict_batch(texts)
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("Glock 19 and ammo without papers, meet in Lyon", "weapons"),
-        ("Свежая партия мефедрона, закладки по городу", "drugs"),
-        ("Verdubbel je bitcoin in 24 uur, gegarandeerd", "scam"),
-        ("Police seize 40 kg of cocaine in the port, three arrested", "none"),
-        ("Jagdschein Kurs: sicherer Umgang mit Gewehren", "none"),
-        ("Test your pills at the free drug checking service", "none"),
-    ],
-)
-def test_triage_reads_six_languages_and_leaves_hard_negatives_alone(
-    text: str, category: str
-) -> None:
-    assert default_model().score(text).category == category
-
-
-@pytest.mark.parametrize(
-    "text", ["", "   ", "😀" * 50, "\x00\x01", "a" * 20_000, "日本語のテキスト"]
-)
-def test_odd_text_does_not_break_triage(text: str) -> None:
-    suggestion = default_model().score(text)
-    assert suggestion.category in {*CATEGORIES, "none"}
-    assert 0.0 <= suggestion.score <= 1.0
