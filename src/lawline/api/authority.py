@@ -204,7 +204,6 @@ def report_validation(
         validator_role=payload.validator_role,
     )
     out = request_out(session, request, runtime)
-    session.commit()
     return out
 
 

@@ -273,7 +273,6 @@ def send_notice(
         clock=runtime.clock,
     )
     out = NoticeOut.model_validate(notices.notice_out(notice))
-    session.commit()
     return out
 
 
@@ -294,5 +293,4 @@ def enforcing_answer(
         confirmed=payload.confirmed,
         ground=payload.ground,
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)
