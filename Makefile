@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench serve clean chromium
+.PHONY: demo test lint bench serve clean chromium age
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/lawline demo
 
-test: $(DEVSTAMP) chromium
+test: $(DEVSTAMP) chromium age
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's chromium. Install it when it is missing and we may (root with
@@ -32,6 +32,15 @@ chromium:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium); \
 	  else echo "chromium missing and not root: the browser tests will skip"; fi; \
+	fi
+
+# The `age -d` interoperability test needs Debian's age: installed the same way, so it always
+# runs in CI (root) and skips with its reason elsewhere.
+age:
+	@if ! command -v age >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -q age || (apt-get update -q && apt-get install -y -q age); \
+	  else echo "age missing and not root: the age interoperability test will skip"; fi; \
 	fi
 
 lint: $(DEVSTAMP)

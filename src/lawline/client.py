@@ -10,8 +10,11 @@ and alg="ed25519", made with the `http-message-signatures` library.
 
 from __future__ import annotations
 
+import base64
 import builtins
+import hashlib
 import json
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -156,12 +159,56 @@ class AuthorityClient:
     def fetch_package(self, request_id: str) -> bytes:
         return self.send("GET", f"/v1/authority/requests/{request_id}/package").content
 
-    def platform_key(self) -> bytes:
-        import base64
-
+    def served_platform_key(self) -> bytes:
+        """The key the server says it signs with: trust it only once (`PlatformKeyPins`)."""
         response = self._http.get(self.base_url + "/v1/keys/platform")
         response.raise_for_status()
-        return base64.b64decode(response.json()["public_key"])
+        return decode_platform_key(response.json()["public_key"])
+
+
+def decode_platform_key(text: str) -> bytes:
+    """A raw Ed25519 public key from its base64 text (as `GET /v1/keys/platform` shows it)."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except ValueError:
+        raise ValueError("the platform key is not base64") from None
+    if len(key) != 32:
+        raise ValueError("the platform key is not a 32-byte Ed25519 key")
+    return key
+
+
+class PlatformKeyPins:
+    """Platform keys pinned per lawline URL, trusted on first use (TOFU) and never replaced
+    silently: a package is verified against the pinned key, not against whatever key the same
+    server serves today, so a server that swaps both package and key is caught."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _read(self) -> dict[str, str]:
+        try:
+            pins: dict[str, str] = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            raise ValueError(f"cannot read the pinned platform keys in {self.path}") from None
+        return pins
+
+    def get(self, base_url: str) -> bytes | None:
+        pinned = self._read().get(base_url.rstrip("/"))
+        return decode_platform_key(pinned) if pinned else None
+
+    def pin(self, base_url: str, key: bytes) -> None:
+        pins = self._read()
+        pins[base_url.rstrip("/")] = base64.b64encode(key).decode()
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            json.dump(pins, out, indent=2, sort_keys=True)
+
+
+def key_fingerprint(key: bytes) -> str:
+    return "SHA256:" + base64.b64encode(hashlib.sha256(key).digest()).decode().rstrip("=")
 
 
 def open_package(

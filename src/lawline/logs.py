@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import unquote, unquote_plus
 
 from lawline.core.pii import mask_personal_data
 
@@ -17,6 +18,14 @@ class PersonalDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_personal_data(message)
+        # An access-log line carries the path and query URL-encoded (`q=%2B31612345678`, `+`
+        # for a space): check the decoded forms too, and log the decoded, masked line if
+        # either shows personal data.
+        for decoded in (unquote(masked), unquote_plus(masked)):
+            redacted = mask_personal_data(decoded)
+            if redacted != decoded:
+                masked = redacted
+                break
         if masked != message:
             record.msg, record.args = masked, None
         return True

@@ -7,7 +7,13 @@ import pickle
 
 import pytest
 
-from lawline.core.pii import IPAddress, PhoneNumber, find_personal_data, mask_personal_data
+from lawline.core.pii import (
+    IPAddress,
+    PhoneNumber,
+    find_personal_data,
+    is_phone_digits,
+    mask_personal_data,
+)
 from lawline.logs import PersonalDataFilter
 from lawline.platform.protocol import AccountRef
 
@@ -62,3 +68,49 @@ def test_the_log_filter_masks_what_slipped_through() -> None:
     assert "81.2.69.160" not in message
     assert message == "client <phone number redacted> from <ip address redacted>:51234"
     assert mask_personal_data("nothing here") == "nothing here"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call 06 12345678 now",  # Dutch national format
+        "ring (202) 555-0143",  # US national format
+        "030 1234567 is the office",  # German national format
+        "no request +7 912 345-67-89",
+        "GET /v1/search?q=%2B31612345678 HTTP/1.1",
+    ],
+)
+def test_national_and_encoded_phone_numbers_are_found_and_masked(text: str) -> None:
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s", (text,), None)
+    assert PersonalDataFilter().filter(record)
+    masked = record.getMessage()
+    assert "<phone number redacted>" in masked
+    assert not any(run in masked for run in ("12345678", "555-0143", "1234567", "345-67-89"))
+    if "%2B" not in text:
+        assert find_personal_data(text, national=True) == ["phone number"]
+
+
+@pytest.mark.parametrize(
+    ("identifier", "personal"),
+    [
+        ("31612345678", True),
+        ("tg:31612345678", True),
+        ("+31 6-1234 5678", True),
+        ("user-7f3a", False),
+        ("user-2024-1105", False),
+        ("tf-offlimits", False),
+        ("100005", False),
+    ],
+)
+def test_identifiers_made_of_a_phone_numbers_digits(identifier: str, personal: bool) -> None:
+    assert is_phone_digits(identifier) is personal
+
+
+def test_error_messages_never_carry_personal_data() -> None:
+    from lawline.core.errors import NotFound
+
+    error = NotFound("no request +79123456789 or 06 12345678 from 10.0.0.1")
+    for text in (error.message, str(error), repr(error)):
+        assert "9123456789" not in text
+        assert "12345678" not in text
+        assert "10.0.0.1" not in text

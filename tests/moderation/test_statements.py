@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from lawline.moderation import decisions
@@ -148,11 +149,42 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
+    # the export is a moderator's command: log in as the demo's moderator first
+    import sqlite3
+    import time
+
+    from lawline.demo import PASSWORD
+
+    env = {**env, "LAWLINE_DATA_DIR": str(data_dir), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    with sqlite3.connect(data_dir / "lawline.sqlite") as connection:
+        (secret,) = connection.execute(
+            "SELECT totp_secret FROM staff_members WHERE username = 'mo'"
+        ).fetchone()
+    (tmp_path / "password").write_text(PASSWORD)
+    code = pyotp.TOTP(secret).at(time.time() + 30)  # the demo used this step's code already
+    login = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lawline",
+            "login",
+            "mo",
+            "--password-file",
+            str(tmp_path / "password"),
+            "--totp",
+            code,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert login.returncode == 0, login.stderr
     export = subprocess.run(
         [sys.executable, "-m", "lawline", "moderation", "export-sor", "--since", "2020-01-01"],
         capture_output=True,
         text=True,
-        env={**env, "LAWLINE_DATA_DIR": str(data_dir)},
+        env=env,
         check=False,
     )
     assert export.returncode == 0, export.stderr
@@ -163,7 +195,7 @@ def test_export_sor_writes_valid_json_lines(tmp_path: Path) -> None:
         [sys.executable, "-m", "lawline", "moderation", "export-sor", "--since", "yesterday"],
         capture_output=True,
         text=True,
-        env={**env, "LAWLINE_DATA_DIR": str(data_dir)},
+        env=env,
         check=False,
     )
     assert bad.returncode == 2

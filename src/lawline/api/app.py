@@ -12,6 +12,8 @@ from lawline.api.authority import router as authority_router
 from lawline.api.deps import RuntimeDep
 from lawline.api.errors import install_error_handlers
 from lawline.api.keys import router as keys_router
+from lawline.api.limits import BodyLimitMiddleware
+from lawline.api.openapi import install_openapi
 from lawline.api.reports import public as reports_public
 from lawline.api.reports import staff as reports_staff
 from lawline.api.staff import router as staff_router
@@ -32,9 +34,13 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         title="lawline",
         version=__version__,
         description="Due process for a messaging platform's user data and public search.",
+        docs_url=None,  # served from local assets by install_openapi
+        redoc_url=None,
     )
     app.state.runtime = runtime or Runtime()
     install_error_handlers(app)
+    install_openapi(app)
+    app.add_middleware(BodyLimitMiddleware)
 
     @app.get("/healthz", tags=["operations"])
     def healthz(runtime: RuntimeDep) -> Health:

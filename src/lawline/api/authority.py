@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request, Response, Security
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.errors import error_response
+from lawline.api.openapi import errors
+from lawline.api.params import RequestIdPath
+from lawline.api.security import AUTHORITY_SIGNATURE
 from lawline.authorities.service import get_authority
 from lawline.authorities.signatures import SignedMessage, VerifiedCaller, verify_request
 from lawline.legal import notices, queries, review, validation
@@ -35,20 +38,33 @@ router = APIRouter(prefix="/v1/authority", tags=["authority"])
 
 
 async def signed_caller(
-    request: Request, runtime: RuntimeDep, session: SessionDep
+    request: Request,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    _scheme: Annotated[str | None, Security(AUTHORITY_SIGNATURE)] = None,
 ) -> VerifiedCaller:
-    body = await request.body()
+    body = await request.body()  # bounded by api.limits before a byte is read
+    return verify_request(
+        runtime.sessions,
+        signed_message(request, runtime.settings.public_url),
+        body,
+        runtime.clock,
+        received_url=str(request.url),
+    )
+
+
+def signed_message(request: Request, public_url: str | None) -> SignedMessage:
+    """The request as the authority must have signed it: `@target-uri` is this deployment's
+    public URL (LAWLINE_PUBLIC_URL) with the path and query received, never the Host header
+    the client sent. Without a public URL (a loopback-only server: `lawline serve` refuses
+    anything else) the URL as received stands in."""
     url = str(request.url)
-    if runtime.settings.public_url:
-        url = runtime.settings.public_url.rstrip("/") + request.url.path
+    if public_url:
+        url = public_url.rstrip("/") + request.url.path
         if request.url.query:
             url += "?" + request.url.query
-    message = SignedMessage(
-        request.method,
-        url,
-        [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
-    )
-    return verify_request(runtime.sessions, message, body, runtime.clock)
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
+    return SignedMessage(request.method, url, headers)
 
 
 Caller = Annotated[VerifiedCaller, Depends(signed_caller)]
@@ -140,16 +156,20 @@ def list_requests(caller: Caller, session: SessionDep, runtime: RuntimeDep) -> l
 
 @router.get("/requests/{request_id}")
 def get_request(
-    request_id: str, caller: Caller, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath, caller: Caller, session: SessionDep, runtime: RuntimeDep
 ) -> RequestOut:
     return request_out(
         session, queries.own_request(session, request_id, caller.authority_id), runtime
     )
 
 
-@router.post("/requests/{request_id}/answers")
+@router.post("/requests/{request_id}/answers", responses=errors(409))
 def answer(
-    request_id: str, payload: AnswerIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath,
+    payload: AnswerIn,
+    caller: Caller,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> RequestOut:
     queries.own_request(session, request_id, caller.authority_id)
     request = review.answer_information(
@@ -159,9 +179,13 @@ def answer(
     return out
 
 
-@router.post("/requests/{request_id}/extension")
+@router.post("/requests/{request_id}/extension", responses=errors(409))
 def extend(
-    request_id: str, payload: ExtensionIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath,
+    payload: ExtensionIn,
+    caller: Caller,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> RequestOut:
     queries.own_request(session, request_id, caller.authority_id)
     request = review.extend_preservation(

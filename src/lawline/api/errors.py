@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lawline.core.errors import LawlineError
+from lawline.core.pii import mask_personal_data
 
 log = logging.getLogger("lawline.api")
 
@@ -20,15 +23,46 @@ _STATUS_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
-    413: "payload_too_large",
+    413: "body_too_large",
     415: "unsupported_media_type",
     422: "invalid_input",
     429: "rate_limited",
 }
 
 
+class ErrorDetail(BaseModel):
+    """A stable reason `code`, a `message` for people, and details some codes add (`fields`
+    for invalid_input, `reasons` for checks_failed, `retry_after_seconds`, ...)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx and 5xx answer of the API."""
+
+    error: ErrorDetail
+
+
+def _masked(value: Any) -> Any:
+    """Personal data never leaves in an error, whatever put it in the message."""
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
+
+
+# What FastAPI raises (as a 400) for a body it cannot decode at all, such as invalid UTF-8.
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"
+
+
 def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+    body = {"code": code, "message": message, **extra}
+    return JSONResponse({"error": _masked(body)}, status_code=status)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -36,7 +70,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(_request: Request, exc: LawlineError) -> JSONResponse:
         retry = exc.details.get("retry_after_seconds")
         headers = {"Retry-After": str(retry)} if isinstance(retry, int) else None
-        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status, headers=headers)
+        return JSONResponse(
+            {"error": _masked(exc.to_dict())}, status_code=exc.status, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -51,6 +87,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        if exc.status_code == 400 and message == _FASTAPI_BODY_ERROR:
+            code, message = "body_malformed", "the body is not JSON in UTF-8"
         return error_response(exc.status_code, code, message)
 
     @app.exception_handler(Exception)

@@ -11,9 +11,18 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from lawline.api.deps import ReadSessionDep, RuntimeDep, SessionDep
+from lawline.api.openapi import errors
+from lawline.api.params import (
+    AppealIdPath,
+    CaseIdPath,
+    IdempotencyKey,
+    ReportIdPath,
+    SearchQuery,
+)
 from lawline.api.staff import staff_may
 from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
+from lawline.core.fields import InputModel, RecordId
 from lawline.moderation import appeals, decisions, flaggers, queries
 from lawline.moderation.models import Appeal, Decision, Report
 from lawline.moderation.reports import submit_report
@@ -79,7 +88,10 @@ def reporter_identity(
     "/v1/reports",
     status_code=201,
     response_model=ReportOut,
-    responses={200: {"model": ReportOut, "description": "a replay of an idempotency key"}},
+    responses={
+        200: {"model": ReportOut, "description": "a replay of an idempotency key"},
+        **errors(401, 403, 409, 429),
+    },
     dependencies=[throttled("reports", "report_client_rate")],
 )
 def post_report(
@@ -88,7 +100,7 @@ def post_report(
     runtime: RuntimeDep,
     response: Response,
     reporter_id: Annotated[str, Depends(reporter_identity)],
-    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> ReportOut:
     """Report a public channel, group, post or account. A 2xx means the report is stored.
     Anyone may report (throttled per client); trusted flaggers send their API key."""
@@ -108,7 +120,7 @@ def post_report(
 
 
 @public.get("/v1/reports/{report_id}")
-def get_report(report_id: str, session: SessionDep) -> ReportOut:
+def get_report(report_id: ReportIdPath, session: SessionDep) -> ReportOut:
     """A report's status and outcome (report ids are unguessable)."""
     return report_out(queries.get_report(session, report_id))
 
@@ -116,7 +128,7 @@ def get_report(report_id: str, session: SessionDep) -> ReportOut:
 @public.get("/v1/search")
 def search(
     session: ReadSessionDep,
-    q: Annotated[str, Query(max_length=200)],
+    q: SearchQuery,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SearchHit]:
     """Search public channels and groups; delisted and removed ones never appear."""
@@ -183,9 +195,9 @@ def decision_out(decision: Decision) -> DecisionOut:
     )
 
 
-@staff.post("/cases/{case_id}/decision", status_code=201)
+@staff.post("/cases/{case_id}/decision", status_code=201, responses=errors(409))
 def decide(
-    case_id: int,
+    case_id: CaseIdPath,
     payload: DecisionIn,
     member: Annotated[Staff, staff_may(Action.MODERATION_DECIDE)],
     session: SessionDep,
@@ -207,7 +219,7 @@ def decide(
 
 @staff.get("/cases/{case_id}")
 def get_case(
-    case_id: int,
+    case_id: CaseIdPath,
     member: Annotated[Staff, staff_may(Action.MODERATION_CASE_READ)],
     session: SessionDep,
     runtime: RuntimeDep,
@@ -215,15 +227,15 @@ def get_case(
     return case_out(queries.rank(queries.get_case(session, case_id), runtime.clock.now()))
 
 
-class AppealIn(BaseModel):
-    decision_id: str = Field(max_length=40)
+class AppealIn(InputModel):
+    decision_id: RecordId
     appellant_account_id: str = Field(
         max_length=64, description="the owner, as the platform authenticated them"
     )
     grounds: str = Field(max_length=5000)
 
 
-class AppealDecisionIn(BaseModel):
+class AppealDecisionIn(InputModel):
     reverse: bool
     answer: str = Field(max_length=5000, description="what the appellant receives")
 
@@ -246,7 +258,7 @@ def appeal_out(appeal: Appeal) -> AppealOut:
     )
 
 
-@staff.post("/appeals", status_code=201)
+@staff.post("/appeals", status_code=201, responses=errors(404, 409))
 def file_appeal(
     payload: AppealIn,
     member: Annotated[Staff, staff_may(Action.MODERATION_APPEAL_FILE)],
@@ -264,9 +276,9 @@ def file_appeal(
     return appeal_out(appeal)
 
 
-@staff.post("/appeals/{appeal_id}/decision")
+@staff.post("/appeals/{appeal_id}/decision", responses=errors(409))
 def decide_appeal(
-    appeal_id: str,
+    appeal_id: AppealIdPath,
     payload: AppealDecisionIn,
     member: Annotated[Staff, staff_may(Action.MODERATION_APPEAL_DECIDE)],
     session: SessionDep,

@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Security
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from lawline.api.authority import request_out
 from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.openapi import errors
+from lawline.api.params import RequestIdPath
+from lawline.api.security import STAFF_BEARER
 from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
+from lawline.core.fields import InputModel
 from lawline.legal import notices, queries, review
 from lawline.legal.enforcing import record_enforcing_answer
 from lawline.legal.schemas import EnforcingAnswerIn, NoticeIn, NoticeOut, Reason, RequestOut
@@ -29,7 +33,7 @@ from lawline.staff.service import (
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
 
-class LoginIn(BaseModel):
+class LoginIn(InputModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=200)
     totp: str = Field(pattern=r"^\d{6}$")
@@ -47,7 +51,10 @@ def _bearer(authorization: str | None) -> str:
 
 
 def current_staff(
-    session: SessionDep, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+    session: SessionDep,
+    runtime: RuntimeDep,
+    authorization: Annotated[str | None, Header()] = None,
+    _scheme: Annotated[object, Security(STAFF_BEARER)] = None,
 ) -> Staff:
     return staff_for_token(session, _bearer(authorization), runtime.clock)
 
@@ -69,8 +76,8 @@ def staff_may(action: Action) -> Any:
 @router.post(
     "/login",
     response_model=TokenOut,
-    responses={401: {"description": "refused; the failure counts towards the lock-out"}},
     dependencies=[throttled("login", "login_rate")],
+    responses=errors(401, 429),
 )
 def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut | JSONResponse:
     """Password and TOTP code for a bearer token. A code works once; five failures lock the
@@ -118,21 +125,21 @@ class StaffRequestOut(RequestOut):
     callback_confirmed: bool
 
 
-class ApproveIn(BaseModel):
+class ApproveIn(InputModel):
     acknowledge_warnings: bool = False
     note: str | None = Field(default=None, max_length=4000)
 
 
-class RejectIn(BaseModel):
+class RejectIn(InputModel):
     reason: str = Field(min_length=1, max_length=4000)
     ground: str | None = Field(default=None, max_length=60)
 
 
-class AskIn(BaseModel):
+class AskIn(InputModel):
     question: str = Field(min_length=1, max_length=4000)
 
 
-class CallbackIn(BaseModel):
+class CallbackIn(InputModel):
     contact_id: int
     confirmed: bool
     note: str = Field(default="", max_length=4000)
@@ -174,7 +181,7 @@ def _staff_view(session: SessionDep, runtime: RuntimeDep, request_id: str) -> St
 
 @router.get("/requests/{request_id}")
 def show(
-    request_id: str,
+    request_id: RequestIdPath,
     staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_READ)],
     session: SessionDep,
     runtime: RuntimeDep,
@@ -182,9 +189,9 @@ def show(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/approve")
+@router.post("/requests/{request_id}/approve", responses=errors(409))
 def approve(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: ApproveIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_APPROVE)],
     session: SessionDep,
@@ -201,9 +208,9 @@ def approve(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/reject")
+@router.post("/requests/{request_id}/reject", responses=errors(409))
 def reject(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: RejectIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_REJECT)],
     session: SessionDep,
@@ -220,9 +227,9 @@ def reject(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/ask")
+@router.post("/requests/{request_id}/ask", responses=errors(409))
 def ask(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: AskIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_REQUEST_ASK)],
     session: SessionDep,
@@ -234,9 +241,9 @@ def ask(
     return _staff_view(session, runtime, request_id)
 
 
-@router.post("/requests/{request_id}/callback")
+@router.post("/requests/{request_id}/callback", responses=errors(409))
 def callback(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: CallbackIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_CALLBACK_RECORD)],
     session: SessionDep,

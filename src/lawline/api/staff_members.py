@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.staff import staff_may
+from lawline.core.fields import InputModel
 from lawline.staff.service import Action, Staff, disable_staff, list_staff, reset_staff
 
 router = APIRouter(prefix="/v1/staff/members", tags=["staff"])
@@ -28,7 +29,7 @@ class MemberOut(BaseModel):
     locked_until: datetime | None
 
 
-class ResetIn(BaseModel):
+class ResetIn(InputModel):
     password: str = Field(min_length=12, max_length=200)
 
 

@@ -136,21 +136,30 @@ def _check_created(params: dict[str, Any], clock: Clock) -> None:
 
 
 def verify_request(
-    sessions: sessionmaker[Session], message: SignedMessage, body: bytes, clock: Clock
+    sessions: sessionmaker[Session],
+    message: SignedMessage,
+    body: bytes,
+    clock: Clock,
+    *,
+    received_url: str | None = None,
 ) -> VerifiedCaller:
     """Authenticate an authority request or raise `SignatureRefused` with a reason code.
+
+    `message.url` is this deployment's URL for the request; `received_url`, the URL built from
+    what the client sent (Host header), only names the reason when a signature made for another
+    deployment is refused (`target_uri_mismatch`).
 
     Runs in a transaction of its own, committed before the request's work starts: the accepted
     signature is recorded even when the request fails later, so it can never be replayed.
     """
     with sessions() as session:
-        caller, signature = _verify(session, message, body, clock)
+        caller, signature = _verify(session, message, body, clock, received_url)
         _remember(session, signature, caller.key_id, clock)
         return caller
 
 
 def _verify(
-    session: Session, message: SignedMessage, body: bytes, clock: Clock
+    session: Session, message: SignedMessage, body: bytes, clock: Clock, received_url: str | None
 ) -> tuple[VerifiedCaller, bytes]:
     _, covered, params, signature = _signature_input(message)
     key_id = params.get("keyid")
@@ -184,6 +193,14 @@ def _verify(
             "Content-Digest does not match the body", code="digest_mismatch"
         ) from None
     if not signature_verifies(message, key.public_key, REQUIRED_COMPONENTS, body):
+        if received_url and received_url != message.url:
+            elsewhere = SignedMessage(message.method, received_url, message.headers.items())
+            if signature_verifies(elsewhere, key.public_key, REQUIRED_COMPONENTS, body):
+                raise SignatureRefused(
+                    "the signature covers another deployment's URL; sign this one's "
+                    "public URL as @target-uri",
+                    code="target_uri_mismatch",
+                )
         raise SignatureRefused("the signature does not verify", code="signature_invalid")
     return VerifiedCaller(authority.id, key_id), signature
 

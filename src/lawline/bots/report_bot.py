@@ -16,6 +16,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -82,7 +83,7 @@ def build_router(runtime: Runtime, secret: str) -> Router:
     @router.message(Command("status"))
     async def status(message: Message, command: CommandObject) -> None:
         assert message.from_user is not None
-        if not command.args or not command.args.strip().isdigit():
+        if not command.args or not re.fullmatch(r"[0-9]{1,9}", command.args.strip()):
             await message.answer("Use /status followed by your case number, e.g. /status 12.")
             return
         text = await asyncio.to_thread(

@@ -7,16 +7,21 @@ LAWLINE_AUTHORITY_KEY (signing key PEM file) and LAWLINE_AUTHORITY_IDENTITY (age
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx2
 import typer
 from rich.console import Console
 
 from lawline.client import (
     ApiError,
     AuthorityClient,
+    PlatformKeyPins,
+    decode_platform_key,
+    key_fingerprint,
     load_private_key,
     notice_lines,
     open_package,
@@ -146,6 +151,38 @@ def extend(
     _print(_client(url, key_id, key_file).extend(request_id, confirm_production=confirm_production))
 
 
+def _default_pins() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "lawline-authority" / "platform-keys.json"
+
+
+def _platform_key(client: AuthorityClient, given: str | None, pins_file: Path) -> bytes:
+    """The key packages must be signed with: --platform-key, else the key pinned for this
+    URL, else (first use) the key the server serves, pinned from now on."""
+    if given:
+        text = Path(given).read_text() if Path(given).is_file() else given
+        try:
+            return decode_platform_key(text)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--platform-key") from None
+    pins = PlatformKeyPins(pins_file)
+    try:
+        pinned = pins.get(client.base_url)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--pins") from None
+    if pinned is not None:
+        return pinned
+    served = client.served_platform_key()
+    pins.pin(client.base_url, served)
+    err.print(
+        f"pinned the platform key {key_fingerprint(served)} for {client.base_url} at first use "
+        f"({pins_file}); compare it with the key the platform gave you",
+        soft_wrap=True,
+        highlight=False,
+    )
+    return served
+
+
 @app.command()
 def fetch(
     request_id: str,
@@ -156,11 +193,29 @@ def fetch(
         Path, typer.Option(envvar="LAWLINE_AUTHORITY_IDENTITY", help="Your age identity file.")
     ],
     out: Annotated[Path, typer.Option(help="Directory to unpack the package into.")],
+    platform_key: Annotated[
+        str | None,
+        typer.Option(
+            envvar="LAWLINE_AUTHORITY_PLATFORM_KEY",
+            help="The platform's Ed25519 public key (base64, or a file holding it), as the "
+            "platform gave it to you. Without it the key pinned for this URL at first use.",
+        ),
+    ] = None,
+    pins: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="LAWLINE_AUTHORITY_PINS",
+            help="File of pinned platform keys "
+            "(default ~/.config/lawline-authority/platform-keys.json).",
+        ),
+    ] = None,
 ) -> None:
-    """Fetch a package, decrypt it with your age identity, unpack and verify it."""
+    """Fetch a package, decrypt it with your age identity, unpack it (files 0600) and verify it
+    against the platform's pinned key, never only against the key the same server serves."""
     client = _client(url, key_id, key_file)
+    key = _platform_key(client, platform_key, pins or _default_pins())
     ciphertext = client.fetch_package(request_id)
-    check = open_package(ciphertext, read_identity_file(identity), out, client.platform_key())
+    check = open_package(ciphertext, read_identity_file(identity), out, key)
     if not check.ok:
         err.print(f"package NOT valid: {check.problem}")
         raise typer.Exit(1)
@@ -220,6 +275,15 @@ def main() -> None:
         sys.exit(2)
     except LawlineError as exc:
         err.print(f"error: {exc.message}", soft_wrap=True, highlight=False)
+        sys.exit(2)
+    except httpx2.HTTPError as exc:
+        # Connection refused, DNS, timeouts, TLS: one line naming the kind, never a traceback.
+        err.print(
+            f"error: cannot reach the lawline server ({type(exc).__name__}); "
+            "check --url / LAWLINE_AUTHORITY_URL",
+            soft_wrap=True,
+            highlight=False,
+        )
         sys.exit(2)
 
 

@@ -258,14 +258,16 @@ def serve(
     ] = True,
 ) -> None:
     """Run the API and pages (and each bot's webhook when its LAWLINE_*_BOT_TOKEN is set) with
-    a worker that applies platform actions and notices after commit and runs scheduled jobs."""
+    a worker that applies platform actions and notices after commit and runs scheduled jobs; on
+    a non-loopback --host it needs LAWLINE_PUBLIC_URL (the URL authorities sign)."""
     import uvicorn
 
     from lawline.api.app import create_app
     from lawline.logs import configure_logging
 
-    configure_logging()
     runtime = open_runtime(database=False)
+    require_public_url(host, runtime.settings.public_url)
+    configure_logging()
     runtime.upgrade_database()
     from lawline.core.db import transaction
     from lawline.moderation.triage_store import warm_up
@@ -285,6 +287,23 @@ def serve(
     finally:
         if in_process is not None:
             in_process.stop()
+
+
+def require_public_url(host: str, public_url: str | None) -> None:
+    """Authorities sign this deployment's URL; off loopback it must be configured, or a
+    signature made for another deployment could be checked against the Host header."""
+    import ipaddress
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not public_url:
+        raise CliError(
+            f"serving on {host} needs LAWLINE_PUBLIC_URL (the URL authorities sign), "
+            "e.g. https://lawline.example.org",
+            code="public_url_missing",
+        )
 
 
 def main() -> None:

@@ -180,7 +180,7 @@ def export_sor(
     try:
         start = datetime.combine(date.fromisoformat(since), time(), UTC)
     except ValueError:
-        raise InvalidInput(f"not a date (YYYY-MM-DD): {since!r}", code="date_invalid") from None
+        raise InvalidInput("not a date (YYYY-MM-DD) in --since", code="date_invalid") from None
     runtime = open_runtime()
     with runtime.sessions() as session:
         logged_in(session, runtime, Action.MODERATION_EXPORT)

@@ -8,9 +8,10 @@ import json
 import os
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from lawline.core.errors import InvalidInput, Unauthorized
+from lawline.core.errors import ConfigurationError, InvalidInput, Unauthorized
 from lawline.core.settings import Settings
 from lawline.runtime import Runtime
 from lawline.staff.service import Action, Staff, require, staff_for_token
@@ -18,7 +19,13 @@ from lawline.staff.service import Action, Staff, require, staff_for_token
 
 def open_runtime(*, database: bool = True) -> Runtime:
     """The runtime from LAWLINE_* settings; refuses a database not migrated to the head."""
-    runtime = Runtime(Settings())
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # Name the variables, not their values (a URL may carry a password).
+        names = ", ".join(sorted({f"LAWLINE_{e['loc'][0]}".upper() for e in exc.errors()}))
+        raise ConfigurationError(f"invalid setting: {names}", code="settings_invalid") from None
+    runtime = Runtime(settings)
     if database:
         runtime.require_current_schema()
     return runtime

@@ -2,12 +2,15 @@
 
 Each error carries the HTTP status a front end should answer with; the API renders them once in
 an exception handler and the CLI prints the message on one line and exits 2. Messages must never
-contain personal data (phone numbers, IP addresses): they name records by id only.
+contain personal data (phone numbers, IP addresses): they name records by id only, and
+anything that still reads as a phone number or an IP address is masked on construction.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
+
+from lawline.core.pii import mask_personal_data
 
 
 class LawlineError(Exception):
@@ -15,6 +18,9 @@ class LawlineError(Exception):
     default_code: ClassVar[str] = "bad_request"
 
     def __init__(self, message: str, *, code: str | None = None, **details: Any) -> None:
+        # Messages often name what the caller sent ("no request X"): whatever in it reads as a
+        # phone number or an IP address is masked here, once, for the API, the CLI and logs.
+        message = mask_personal_data(message)
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
@@ -66,7 +72,13 @@ class ConfigurationError(LawlineError):
 
 
 class PersonalDataLeak(LawlineError):
-    """Raised when personal data is about to be written where it must never go (audit bodies)."""
+    """Raised when personal data is about to be written where it must never go (audit bodies,
+    exports). Nothing is written; the caller's value is refused, so it is a 422."""
 
-    status = 500
+    status = 422
     default_code = "personal_data_refused"
+
+
+class BodyTooLarge(LawlineError):
+    status = 413
+    default_code = "body_too_large"

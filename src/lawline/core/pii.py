@@ -85,43 +85,108 @@ class IPAddress(Personal[ipaddress.IPv4Address | ipaddress.IPv6Address]):
 # Patterns used to refuse or mask personal data that escaped its wrapper (defence in depth).
 _E164 = re.compile(r"(?<![\w+])\+[1-9]\d{7,14}(?!\d)")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
-_IPV6 = re.compile(
-    r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?![\w:])|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}"
+# IPv6 candidates: runs of hex digits, colons and dots with at least two colons; each is
+# checked by `ipaddress` (so "12:30:45" or a MAC-like token is left alone).
+_IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?![\w:])")
+# A phone number needs at least six digits, possibly separated; text without such a run (most
+# log lines and messages) skips the slower matcher.
+_DIGIT_RUN = re.compile(r"\d(?:[\s().\-/]*\d){5,}")
+_REDACTED_PHONE = "<phone number redacted>"
+_REDACTED_IP = "<ip address redacted>"
+
+# Regions whose national formats ("06 12345678", "(202) 555-0143") are recognised without a
+# country code: the countries of lawline's policies and the platform's largest markets. Regions
+# whose plans accept most 8-digit strings (DK, LU, LV, IS) are left out: they would mask dates
+# and case references ("2024-0042") everywhere.
+NATIONAL_REGIONS: tuple[str, ...] = (
+    *("NL", "BE", "FR", "DE", "GB", "US", "IT", "ES", "PL", "AT", "CH"),
+    *("SE", "PT", "IE", "RU", "UA", "TR", "BR", "IN", "CA", "AU"),
 )
 
 
-def find_personal_data(text: str) -> list[str]:
-    """Return the kinds of personal data found in `text` (never the values themselves)."""
-    kinds: list[str] = []
-    if _E164.search(text):
-        kinds.append("phone number")
-    for match in _IPV4.finditer(text):
-        try:
-            ipaddress.IPv4Address(match.group())
-        except ValueError:
-            continue
-        kinds.append("ip address")
-        break
-    else:
-        for match in _IPV6.finditer(text):
+def _phone_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that `phonenumbers.PhoneNumberMatcher` accepts as a valid number, in
+    international form or in the national form of any region in NATIONAL_REGIONS."""
+    if not _DIGIT_RUN.search(text):
+        return []
+    spans: set[tuple[int, int]] = set()
+    for region in (None, *NATIONAL_REGIONS):
+        matcher = phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.VALID
+        )
+        spans.update((m.start, m.end) for m in matcher)
+    return sorted(spans)
+
+
+def _ip_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for pattern, parse in ((_IPV4, ipaddress.IPv4Address), (_IPV6, ipaddress.IPv6Address)):
+        for match in pattern.finditer(text):
+            candidate = match.group().rstrip(".")
             try:
-                ipaddress.IPv6Address(match.group())
+                parse(candidate)
             except ValueError:
                 continue
-            kinds.append("ip address")
-            break
+            spans.append((match.start(), match.start() + len(candidate)))
+    return spans
+
+
+def _ip_found(text: str) -> bool:
+    return bool(_ip_spans(text))
+
+
+def find_personal_data(text: str, *, national: bool = False) -> list[str]:
+    """Return the kinds of personal data found in `text` (never the values themselves).
+
+    Without `national`, only international (+E.164) phone numbers count: audit bodies carry
+    account ids and counts that a national numbering plan could read as a number. Messages,
+    reasons, logs and exports use `national=True` (see `mask_personal_data`)."""
+    kinds: list[str] = []
+    if _E164.search(text) or (national and _phone_spans(text)):
+        kinds.append("phone number")
+    if _ip_found(text):
+        kinds.append("ip address")
     return kinds
 
 
 def mask_personal_data(text: str) -> str:
-    text = _E164.sub("<phone number redacted>", text)
+    """`text` with every phone number (international or national) and IP address replaced."""
 
-    def _mask_ip(match: re.Match[str]) -> str:
+    # IPs first: their dotted digits would otherwise send every access-log line to the matcher.
+    for start, end in reversed(_merge(sorted(_ip_spans(text)))):
+        text = text[:start] + _REDACTED_IP + text[end:]
+    for start, end in reversed(_merge(_phone_spans(text))):
+        text = text[:start] + _REDACTED_PHONE + text[end:]
+    return _E164.sub(_REDACTED_PHONE, text)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def is_phone_digits(identifier: str) -> bool:
+    """True when `identifier` carries a phone number's digits: a run of 7 or more digits, or
+    all of its digits when it has no letters (`+31 6-1234 5678`), that is a valid number with
+    or without its country code. Such an id would carry the number into the audit log."""
+    runs = re.findall(r"\d{7,}", identifier)
+    if not any(c.isalpha() for c in identifier):
+        runs.append("".join(c for c in identifier if c.isascii() and c.isdigit()))
+    return any(_valid_phone_digits(run) for run in runs if 7 <= len(run) <= 17)
+
+
+def _valid_phone_digits(digits: str) -> bool:
+    candidates = [("+" + digits, None)] + [(digits, region) for region in NATIONAL_REGIONS]
+    for text, region in candidates:
         try:
-            ipaddress.ip_address(match.group())
-        except ValueError:
-            return match.group()
-        return "<ip address redacted>"
-
-    text = _IPV4.sub(_mask_ip, text)
-    return _IPV6.sub(_mask_ip, text)
+            parsed = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return True
+    return False

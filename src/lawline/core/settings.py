@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     )
     public_url: str | None = Field(
         default=None,
-        description="scheme://host[:port] that authorities sign (@target-uri) when lawline "
-        "runs behind a proxy; default: the URL of the request as received.",
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description="scheme://host[:port] of this deployment: authorities sign it as "
+        "@target-uri, and signatures are checked against it, never against the Host header. "
+        "Required for `lawline serve` on a non-loopback address.",
     )
     report_rate_limit: int = Field(default=20, description="reports per reporter per window")
     report_rate_window_seconds: int = 600

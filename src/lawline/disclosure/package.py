@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import json
+import os
 import tarfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -201,14 +202,24 @@ class PackageCheck:
 
 def unpack(archive: bytes, directory: Path) -> None:
     """Extract a decrypted package archive (plain files only)."""
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r") as tar:
         for member in tar.getmembers():
             if not member.isfile() or "/" in member.name or member.name.startswith("."):
                 raise InvalidInput("unexpected entry in package", code="package_malformed")
             extracted = tar.extractfile(member)
             assert extracted is not None
-            (directory / member.name).write_bytes(extracted.read())
+            _write_private(directory / member.name, extracted.read())
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write personal data readable by its owner only (0600), whatever the umask, and never
+    through a symlink planted at that name."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        os.fchmod(out.fileno(), 0o600)  # an existing file keeps its old mode otherwise
+        out.write(data)
 
 
 def verify_package_dir(directory: Path, public_key: Ed25519PublicKey) -> PackageCheck:

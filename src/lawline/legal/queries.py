@@ -65,7 +65,7 @@ def queue(session: Session, ctx: LegalContext) -> list[QueueItem]:
 def get_request(session: Session, request_id: str) -> LegalRequest:
     request = session.get(LegalRequest, request_id)
     if request is None:
-        raise NotFound(f"no request {request_id}", code="request_not_found")
+        raise NotFound("no such request of yours", code="request_not_found")
     return request
 
 
@@ -73,7 +73,7 @@ def own_request(session: Session, request_id: str, authority_id: str) -> LegalRe
     """An authority's own request; anyone else's answers 404, as if it did not exist."""
     request = session.get(LegalRequest, request_id)
     if request is None or request.authority_id != authority_id:
-        raise NotFound(f"no request {request_id}", code="request_not_found")
+        raise NotFound("no such request of yours", code="request_not_found")
     return request
 
 

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from lawline.core.fields import InputModel, MaskedText, RecordId
 from lawline.legal.offenses import OFFENSES
 
 IssuerRole = Literal["judge", "court", "investigating_judge", "prosecutor", "police", "other"]
 OffenseId = Literal[tuple(OFFENSES)]  # type: ignore[valid-type]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class InstrumentIn(_In):
+class InstrumentIn(InputModel):
     kind: str = Field(
         max_length=40,
         description="subpoena, court_order, search_warrant, epoc, "
@@ -38,12 +35,12 @@ class InstrumentIn(_In):
     document_pdf_base64: str | None = Field(default=None, max_length=14_000_000)
 
 
-class RangeIn(_In):
+class RangeIn(InputModel):
     start: datetime
     end: datetime
 
 
-class EpocIn(_In):
+class EpocIn(InputModel):
     """EPOC / EPOC-PR certificate fields (Regulation (EU) 2023/1543, Annexes I and II)."""
 
     enforcing_state: str | None = Field(default=None, min_length=2, max_length=2)
@@ -68,19 +65,21 @@ class EpocIn(_In):
     )
 
 
-class NondisclosureIn(_In):
+class NondisclosureIn(InputModel):
     """A court's order not to notify anyone of the process (18 U.S.C. 2705(b))."""
 
     reference: str = Field(min_length=1, max_length=200)
     expires_on: date
 
 
-class RequestIn(_In):
+class RequestIn(InputModel):
     type: Literal["disclosure", "preservation", "emergency"]
     instrument: InstrumentIn
     offense: OffenseId  # type: ignore[valid-type]
-    targets: list[str] = Field(min_length=1, max_length=50)
-    categories: list[str] = Field(min_length=1, max_length=10)
+    targets: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=50
+    )
+    categories: list[Annotated[str, Field(max_length=40)]] = Field(min_length=1, max_length=10)
     range: RangeIn | None = None
     ip_purpose: Literal["identification", "traffic"] = Field(
         default="traffic",
@@ -99,12 +98,12 @@ class RequestIn(_In):
     case_reference: str = Field(min_length=1, max_length=200)
     emergency_reason: str | None = Field(default=None, max_length=4000)
     epoc: EpocIn | None = None
-    preservation_request_id: str | None = Field(default=None, max_length=40)
+    preservation_request_id: RecordId | None = None
 
 
 class Reason(BaseModel):
     code: str
-    message: str
+    message: MaskedText
     target: int | None = None  # the target's position in the request, from 1
     rule: str | None = None  # the policy rule (docs/policies.md)
     basis: str | None = None  # `law` or `platform`
@@ -149,15 +148,15 @@ class RequestOut(BaseModel):
 AUTHORITY_VISIBLE_WARNINGS = ("range_clamped", "nondisclosure_not_ordered")
 
 
-class AnswerIn(_In):
+class AnswerIn(InputModel):
     answer: str = Field(min_length=1, max_length=10_000)
 
 
-class ExtensionIn(_In):
+class ExtensionIn(InputModel):
     confirm_production: bool = False
 
 
-class ValidationIn(_In):
+class ValidationIn(InputModel):
     """The ex-post validation of an emergency order (Reg. 2023/1543 Art. 4(5))."""
 
     granted: bool
@@ -175,7 +174,7 @@ class NoticeOut(BaseModel):
     form: dict[str, Any]
 
 
-class NoticeIn(_In):
+class NoticeIn(InputModel):
     kind: Literal[
         "manifest_error", "de_facto_impossibility", "immunities_or_press_freedom", "partial_or_late"
     ]
@@ -183,6 +182,6 @@ class NoticeIn(_In):
     clarification: str | None = Field(default=None, max_length=4000)
 
 
-class EnforcingAnswerIn(_In):
+class EnforcingAnswerIn(InputModel):
     confirmed: bool = False
     ground: str | None = Field(default=None, max_length=60)

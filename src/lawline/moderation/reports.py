@@ -20,6 +20,7 @@ from lawline.audit import service as audit
 from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, TooManyRequests
 from lawline.core.ids import new_id
+from lawline.core.pii import find_personal_data, is_phone_digits
 from lawline.core.settings import Settings
 from lawline.hashes.service import match_media, record_match
 from lawline.moderation.categories import CATEGORIES
@@ -29,7 +30,8 @@ from lawline.moderation.targets import Target, resolve_target
 from lawline.platform.protocol import Media, Platform
 
 MAX_TEXT = 2000
-_REPORTER = re.compile(r"^[A-Za-z0-9_.:-]{4,128}$")
+# `reporter:<id>` must fit the audit log's actor column (128).
+_REPORTER = re.compile(r"^[A-Za-z0-9_.:-]{4,100}$")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,12 @@ def _check_input(category: str, text: str, reporter_id: str) -> None:
         raise InvalidInput(f"the text has more than {MAX_TEXT} characters", code="text_too_long")
     if not _REPORTER.match(reporter_id):
         raise InvalidInput(
-            "the reporter id is 4-128 letters, digits or _.:-", code="reporter_invalid"
+            "the reporter id is 4-100 letters, digits or _.:-", code="reporter_invalid"
+        )
+    if find_personal_data(reporter_id) or is_phone_digits(reporter_id):
+        raise InvalidInput(
+            "the reporter id must not be or contain a phone number or an IP address",
+            code="reporter_invalid",
         )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
+from lawline.core.fields import InputModel
 
-class ReportIn(BaseModel):
+
+class ReportIn(InputModel):
     target: str = Field(
         max_length=300, description="t.me/<name>, t.me/<name>/<post>, @username or an account id"
     )
@@ -17,7 +19,16 @@ class ReportIn(BaseModel):
         description="csam, terrorism, weapons, drugs, scam, "
         "doxxing, hate, illegal_goods, spam, other",
     )
-    text: str = Field(default="", description="optional, at most 2000 characters")
+    reporter_id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="ignored: the server derives who reports (client address and "
+        "X-Client-Key, or a trusted flagger's API key); accepted for old clients",
+    )
+    # Bounded here so a huge text is refused before the service counts it (text_too_long).
+    text: str = Field(
+        default="", max_length=20_000, description="optional, at most 2000 characters"
+    )
 
 
 class ReportOut(BaseModel):
@@ -46,12 +57,14 @@ class CaseOut(BaseModel):
     suggestion: dict[str, Any] | None
 
 
-class DecisionIn(BaseModel):
-    action: str = Field(description="no_action, delist, remove or ban")
-    category: str
+class DecisionIn(InputModel):
+    action: str = Field(max_length=20, description="no_action, delist, remove or ban")
+    category: str = Field(max_length=40)
     facts: str = Field(max_length=5000)
     manifestly_unfounded: bool = False
-    territorial_scope: list[str] | None = None
+    territorial_scope: list[Annotated[str, Field(max_length=2)]] | None = Field(
+        default=None, max_length=60
+    )
 
 
 class DecisionOut(BaseModel):

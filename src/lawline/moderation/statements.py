@@ -11,6 +11,7 @@ from typing import Any
 
 import pycountry
 
+from lawline.core.pii import mask_personal_data
 from lawline.moderation.actions import RULES
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.models import Case, Decision
@@ -192,7 +193,18 @@ def to_transparency_database(decision: Decision) -> dict[str, Any] | None:
         line["incompatible_content_illegal"] = "No"
     if statement.get("source_identity") and line["source_type"] != "SOURCE_VOLUNTARY":
         line["source_identity"] = statement["source_identity"][:500]
-    return {k: v for k, v in line.items() if v is not None}
+    return {k: redact_personal_data(v) for k, v in line.items() if v is not None}
+
+
+def redact_personal_data(value: Any) -> Any:
+    """The Transparency Database is public: every phone number (any format) and IP address in
+    free text a moderator wrote (decision_facts, the explanations, ...) is replaced, in every
+    string of the line, before it leaves lawline."""
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, list):
+        return [redact_personal_data(v) for v in value]
+    return value
 
 
 def _day_ok(value: Any, low: str, high: str = "2038-01-01") -> bool:

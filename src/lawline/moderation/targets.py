@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from lawline.core.errors import InvalidInput
-from lawline.platform.protocol import AccountRef, Platform
+from lawline.platform.protocol import ACCOUNT_ID, AccountRef, Platform
 
 _LINK = re.compile(
     r"^(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/"
@@ -35,7 +35,7 @@ def resolve_target(platform: Platform, text: str) -> Target:
     name_match = _NAME.match(text)
     if link:
         name, post = link.group("name"), link.group("post")
-    elif text.isdigit():
+    elif ACCOUNT_ID.match(text):
         account = platform.resolve_account(AccountRef("id", text))
         if account is None:
             raise InvalidInput("no account with this id", code="target_not_found")

@@ -6,6 +6,7 @@ a time range are a single B-tree range scan, whatever the size of the file.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -99,7 +100,8 @@ def _epoch(value: datetime) -> int:
 
 
 def _int_id(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    # ASCII digits that fit SQLite's 64-bit integer (`"1²".isdigit()` is true).
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 class EmbeddedPlatform(Platform):

@@ -77,6 +77,8 @@ class Media:
 
 
 _USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{3,31})$")
+# ASCII digits only (`str.isdigit` also takes "1²"), and no longer than a 64-bit id.
+ACCOUNT_ID = re.compile(r"^[0-9]{1,19}$")
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,10 @@ class AccountRef:
     @classmethod
     def parse(cls, text: str, region: str | None = None) -> AccountRef:
         text = text.strip()
-        if text.isdigit():
+        if ACCOUNT_ID.match(text):
             return cls("id", text)
+        if text.isdigit():
+            raise InvalidInput("an account id is at most 19 digits 0-9", code="target_malformed")
         if text.startswith("@") or (text and text[0].isalpha()):
             match = _USERNAME.match(text)
             if match is None:

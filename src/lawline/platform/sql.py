@@ -208,7 +208,7 @@ class SqlPlatform(Platform):
         return [e for e in events if start <= e.at < end]
 
     def channel(self, ref: str) -> Channel | None:
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit():
             found = self._channel(self._row("channel_by_id", channel_id=ref))
             if found is not None:
                 return found
