@@ -16,7 +16,7 @@ def test_no_router_or_page_commits_by_itself() -> None:
         f"{path.relative_to(SRC)}:{number}"
         for package in ("api", "web")
         for path in sorted((SRC / package).rglob("*.py"))
-        if path.name != "deps.py"  # the request's session dependency: the one commit point
+        if path.name != "deps.py"
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if COMMITS.search(line) and not line.lstrip().startswith("#")
     ]

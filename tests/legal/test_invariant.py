@@ -51,6 +51,8 @@ def _document(kind: str) -> dict[str, Any]:
     if kind.startswith("epoc"):
         return factories.request_document(
             targets=[target],
+            # IP addresses sought only to identify the user (Art. 3(10)): a prosecutor may order
+            ip_purpose="identification",
             **{"instrument.kind": "epoc", "instrument.reference": secrets.token_hex(4)},
         )
     if kind == "emergency":
@@ -110,7 +112,7 @@ def assert_invariant(session: Session, request_id: str) -> None:
             is not None
         )
         assert had_violation or (
-            request.binding and all(a.acknowledged_warnings for a in approvals)
+            request.binding and len({a.staff for a in approvals if a.acknowledged_warnings}) >= 2
         )
     if request.request_type == "emergency":
         callbacks = (
@@ -364,3 +366,39 @@ def test_two_approvers_racing_for_the_second_approval(
         )
         winner = next(n for n, o in outcomes.items() if o == "approved")
         assert sorted(approvals) == sorted(["staff:ann", f"staff:{winner}"])
+
+
+def test_an_approval_given_before_a_warning_arose_does_not_count_towards_disclosure(
+    world: dict[str, Any], sessions: sessionmaker[Session]
+) -> None:
+    """Found by the property above: ann approves a binding order while its target has a
+    violation (nothing to acknowledge), the violation is voided on appeal, and ben's
+    acknowledged approval must not make ann's unacknowledged one the second signature."""
+    ctx: LegalContext = world["ctx"]
+    with sessions() as session:
+        request = submit_request(
+            session,
+            ctx,
+            authority=world["fr"],
+            payload=RequestIn.model_validate(_document("epoc_violator")),
+            entered_by="staff:entry",
+        )
+        assert request.status == "in_review", request.reasons
+        request_id = request.id
+        session.commit()
+    steps = [("approve", "ann", False), ("void", "rev", False), ("approve", "ben", True)]
+    for action, who, flag in steps:
+        world["clock"].advance(timedelta(minutes=1))
+        with sessions() as session:
+            _act(session, ctx, world, request_id, world["fr"].id, action, who, flag)
+            session.commit()
+    with sessions() as session:
+        assert session.get(LegalRequest, request_id).status == "in_review"  # type: ignore[union-attr]
+        assert session.query(DisclosurePackage).filter_by(request_id=request_id).count() == 0
+    world["clock"].advance(timedelta(minutes=1))
+    with sessions() as session:  # ann approves again, now acknowledging the warning
+        _act(session, ctx, world, request_id, world["fr"].id, "approve", "ann", True)
+        session.commit()
+    with sessions() as session:
+        assert session.get(LegalRequest, request_id).status == "disclosed"  # type: ignore[union-attr]
+        assert_invariant(session, request_id)

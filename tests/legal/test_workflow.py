@@ -88,7 +88,7 @@ def test_two_distinct_approvers_produce_a_sealed_minimal_package(
     assert all(start <= datetime.fromisoformat(r["at"]) < end for r in rows)
     assert {r["account_id"] for r in rows} == {"100005"}
     request_doc = json.loads((tmp_path / "pkg" / "request.json").read_text())
-    assert request_doc["approved_by"] == ["staff:anna", "staff:bert"]
+    assert [a["roles"] for a in request_doc["approved_by"]] == [["approver"], ["approver"]]
     assert client.get(created["id"])["status"] == "closed"
 
     # a changed file no longer matches the signed manifest

@@ -1,40 +1,20 @@
-"""Request-scoped dependencies: the runtime and a session committed at the request boundary."""
+"""The request dependencies, under the name the API's routers import them by (see
+`lawline.boundary`, shared with the pages)."""
 
-from __future__ import annotations
+from lawline.boundary import (
+    ReadSessionDep,
+    RuntimeDep,
+    SessionDep,
+    get_read_session,
+    get_runtime,
+    get_session,
+)
 
-from collections.abc import Iterator
-from typing import Annotated
-
-from fastapi import Depends, Request
-from sqlalchemy.orm import Session
-
-from lawline.runtime import Runtime
-
-
-def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-def get_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
-    """The request's one commit point: when the endpoint returns, before the response is sent
-    (function scope), so a 2xx means the change and its intents are stored. Routers never
-    commit themselves."""
-    with runtime.sessions() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-def get_read_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
-    """A session for endpoints that only read (public search, audit proofs)."""
-    with runtime.read_sessions() as session:
-        yield session
-
-
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+__all__ = [
+    "ReadSessionDep",
+    "RuntimeDep",
+    "SessionDep",
+    "get_read_session",
+    "get_runtime",
+    "get_session",
+]

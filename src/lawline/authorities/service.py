@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
 from lawline.authorities.models import Authority, AuthorityKey, CallbackContact
+from lawline.authorities.roles import ISSUER_ROLES
 from lawline.core.clock import Clock, SystemClock
 from lawline.core.errors import Conflict, InvalidInput, NotFound
 from lawline.core.ids import new_id
@@ -22,7 +23,7 @@ from lawline.core.keys import key_id_for, public_key_bytes
 
 # An authority's kind is its issuer role: the competence checks read it from here, never from
 # the request (the policy files name the same roles).
-KINDS = ("judge", "court", "investigating_judge", "prosecutor", "police", "other")
+KINDS = ISSUER_ROLES
 
 
 def parse_public_key(text: str) -> bytes:

@@ -58,7 +58,7 @@ def _print(data: Any) -> None:
 @app.command()
 def keygen(out: Annotated[Path, typer.Option(help="Directory for the key files.")]) -> None:
     """Make your signing key and age identity; send the two public files to the platform."""
-    from lawline.cli.legal import authority_keygen
+    from lawline.cli.registry import authority_keygen
 
     authority_keygen(out)
 

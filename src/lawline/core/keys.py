@@ -8,8 +8,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from lawline.core.errors import ConfigurationError
 
@@ -33,6 +34,18 @@ class SigningKey:
 
     def sign(self, message: bytes) -> bytes:
         return self.private.sign(message)
+
+    def derive_secret(self, purpose: str) -> bytes:
+        """A 32-byte secret for one purpose (HKDF-SHA256 over the private key), so keyed
+        pseudonyms need no second secret to store, and no purpose can compute another's."""
+        raw = self.private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
+            raw
+        )
 
 
 def public_key_bytes(key: Ed25519PublicKey) -> bytes:

@@ -25,7 +25,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
-from lawline.authorities.models import Authority
 from lawline.core.clock import Clock
 from lawline.core.errors import InvalidInput, NotFound
 from lawline.core.ids import new_id
@@ -33,7 +32,7 @@ from lawline.core.keys import SigningKey
 from lawline.disclosure import preservation, records
 from lawline.disclosure.crypto import encrypt_to
 from lawline.disclosure.models import DisclosurePackage
-from lawline.legal.models import LegalRequest, RequestTarget, Review
+from lawline.disclosure.orders import PackageOrder
 from lawline.platform.protocol import Platform
 
 RETENTION = timedelta(days=30)
@@ -57,78 +56,58 @@ def _tar(files: dict[str, bytes], mtime: datetime) -> bytes:
 def build_package(
     session: Session,
     platform: Platform,
-    request: LegalRequest,
+    order: PackageOrder,
     *,
     key: SigningKey,
     platform_identity: str,
     clock: Clock,
     ledger_receipt: dict[str, Any] | None = None,
 ) -> DisclosurePackage:
-    """Collect, minimise, sign, encrypt and store the package of an approved request.
+    """Collect, minimise, sign, encrypt and store the package an order describes.
 
     `ledger_receipt` (the request's entry in the public disclosure ledger with its inclusion
     proof) travels inside the package as `ledger.json`, covered by the signed manifest.
     """
     now = clock.now()
-    authority = session.get(Authority, request.authority_id)
-    assert authority is not None
-    account_ids = [
-        a
-        for a in session.execute(
-            select(RequestTarget.account_id)
-            .where(RequestTarget.request_id == request.id)
-            .order_by(RequestTarget.position)
-        ).scalars()
-        if a is not None
-    ]
+    categories = list(order.categories)
     held: dict[str, records.AccountRecords] = {}
-    if request.preservation_request_id:
-        held = preservation.load_holds(session, request.preservation_request_id, platform_identity)
+    if order.preservation_request_id:
+        held = preservation.load_holds(session, order.preservation_request_id, platform_identity)
     accounts = []
-    for account_id in account_ids:
+    for account_id in order.account_ids:
         source = held.get(account_id) or records.collect(
-            platform, account_id, request.categories, request.range_start, request.range_end
+            platform, account_id, categories, order.range_start, order.range_end
         )
-        accounts.append(
-            records.minimise(source, request.categories, request.range_start, request.range_end)
-        )
-    approvers = sorted(
-        set(
-            session.execute(
-                select(Review.staff).where(
-                    Review.request_id == request.id,
-                    Review.action == "approve",
-                    Review.review_round == request.review_round,
-                )
-            ).scalars()
-        )
-    )
+        accounts.append(records.minimise(source, categories, order.range_start, order.range_end))
     package_id = new_id("pkg")
     request_doc: dict[str, Any] = {
         "package_id": package_id,
-        "request_id": request.id,
-        "authority": authority.name,
-        "case_reference": request.case_reference,
-        "instrument": request.instrument_kind,
-        "instrument_reference": request.instrument_reference,
-        "offense": request.offense,
-        "categories": request.categories,
+        "request_id": order.request_id,
+        "authority": order.authority,
+        "case_reference": order.case_reference,
+        "instrument": order.instrument,
+        "instrument_reference": order.instrument_reference,
+        "offense": order.offense,
+        "categories": categories,
         "range": None
-        if request.range_start is None
+        if order.range_start is None
         else {
-            "start": request.range_start.isoformat(),
-            "end": request.range_end.isoformat() if request.range_end else None,
+            "start": order.range_start.isoformat(),
+            "end": order.range_end.isoformat() if order.range_end else None,
         },
-        "approved_by": approvers,
+        "approved_by": [
+            {"id": a.pseudonym, "roles": list(a.roles)}
+            for a in sorted(order.approvers, key=lambda a: a.pseudonym)
+        ],
         "created_at": now.isoformat(),
-        "served_from_preservation": request.preservation_request_id,
+        "served_from_preservation": order.preservation_request_id,
     }
     files = records.to_files(request_doc, accounts)
     if ledger_receipt is not None:
         files[LEDGER_RECEIPT] = json.dumps(ledger_receipt, indent=2, sort_keys=True).encode()
     manifest = {
         "package_id": package_id,
-        "request_id": request.id,
+        "request_id": order.request_id,
         "created_at": now.isoformat(),
         "platform_key_id": key.key_id,
         "algorithm": "ed25519",
@@ -137,10 +116,10 @@ def build_package(
     manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True).encode()
     files[MANIFEST] = manifest_bytes
     files[SIGNATURE] = base64.b64encode(key.sign(manifest_bytes)) + b"\n"
-    ciphertext = encrypt_to(authority.age_recipient, _tar(files, now))
+    ciphertext = encrypt_to(order.recipient, _tar(files, now))
     package = DisclosurePackage(
         id=package_id,
-        request_id=request.id,
+        request_id=order.request_id,
         ciphertext=ciphertext,
         ciphertext_sha256=hashlib.sha256(ciphertext).hexdigest(),
         manifest={"files": manifest["files"]},
@@ -155,10 +134,10 @@ def build_package(
         session,
         "disclosure.package_built",
         actor="system:lawline",
-        subject=f"request:{request.id}",
+        subject=f"request:{order.request_id}",
         body={
             "package_id": package_id,
-            "categories": request.categories,
+            "categories": categories,
             "accounts": package.accounts,
             "ip_events": package.ip_events,
             "ciphertext_sha256": package.ciphertext_sha256,

@@ -4,7 +4,6 @@ policy gives, extendable as it allows, served to a later linked disclosure, swep
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,59 +13,49 @@ from lawline.core.clock import Clock
 from lawline.disclosure import records
 from lawline.disclosure.crypto import decrypt_with, encrypt_to, recipient_of
 from lawline.disclosure.models import PreservationHold
-from lawline.legal.models import LegalRequest, RequestTarget
+from lawline.disclosure.orders import HoldOrder
 from lawline.platform.protocol import Platform
 
 
 def freeze(
     session: Session,
     platform: Platform,
-    request: LegalRequest,
+    order: HoldOrder,
     *,
-    preservation_days: int,
     platform_identity: str,
     clock: Clock,
 ) -> int:
-    """Freeze each target's data for the request's categories and range; return accounts held."""
+    """Freeze each target's data for the order's categories and range; return accounts held."""
     now = clock.now()
     recipient = recipient_of(platform_identity)
-    account_ids = [
-        a
-        for a in session.execute(
-            select(RequestTarget.account_id).where(RequestTarget.request_id == request.id)
-        ).scalars()
-        if a is not None
-    ]
+    categories = list(order.categories)
     events = 0
-    for account_id in account_ids:
-        data = records.collect(
-            platform, account_id, request.categories, request.range_start, request.range_end
-        )
+    for account_id in order.account_ids:
+        data = records.collect(platform, account_id, categories, order.range_start, order.range_end)
         events += len(data.ip_events)
         session.add(
             PreservationHold(
-                request_id=request.id,
+                request_id=order.request_id,
                 account_id=account_id,
                 created_at=now,
                 ciphertext=encrypt_to(recipient, json.dumps(data.to_json()).encode()),
             )
         )
-    request.hold_until = now + timedelta(days=preservation_days)
     session.flush()
     audit.append(
         session,
         "preservation.frozen",
         actor="system:lawline",
-        subject=f"request:{request.id}",
+        subject=f"request:{order.request_id}",
         body={
-            "accounts": len(account_ids),
+            "accounts": len(order.account_ids),
             "ip_events": events,
-            "categories": request.categories,
-            "hold_until": request.hold_until.isoformat(),
+            "categories": categories,
+            "hold_until": order.hold_until.isoformat(),
         },
         clock=clock,
     )
-    return len(account_ids)
+    return len(order.account_ids)
 
 
 def load_holds(

@@ -19,6 +19,7 @@ from lawline.legal.checks import CheckContext, resolve_targets, run_checks
 from lawline.legal.context import LegalContext
 from lawline.legal.models import LegalRequest, RequestTarget
 from lawline.legal.notices import NOTICE_KINDS, issue_notice
+from lawline.legal.orders import hold_order
 from lawline.legal.schemas import Reason, RequestIn
 from lawline.legal.workflow import Status, transition
 
@@ -162,11 +163,11 @@ def submit_request(
         assert rule is not None
         assert rule.preservation_days is not None
         transition(session, request, Status.PRESERVED, actor="system:checks", clock=ctx.clock)
+        request.hold_until = now + timedelta(days=rule.preservation_days)
         preservation.freeze(
             session,
             ctx.platform,
-            request,
-            preservation_days=rule.preservation_days,
+            hold_order(session, request, request.hold_until),
             platform_identity=ctx.platform_identity,
             clock=ctx.clock,
         )

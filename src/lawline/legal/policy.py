@@ -14,30 +14,21 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lawline.authorities.service import KINDS
 from lawline.core.errors import ConfigurationError
 from lawline.legal.offenses import OFFENSES
-
-CATEGORIES = ("subscriber.phone", "traffic.ip")
-REQUEST_TYPES = ("disclosure", "preservation", "emergency")
-INSTRUMENT_KINDS = (
-    "subpoena",
-    "court_order",
-    "search_warrant",
-    "epoc",
-    "epoc_pr",
-    "mlat",
-    "emergency_declaration",
-    "preservation_letter",
+from lawline.legal.terms import (
+    DATA_CATEGORIES,
+    DataCategory,
+    InstrumentKind,
+    IssuerRole,
+    RequestType,
 )
-ISSUER_ROLES = KINDS  # the registry holds the roles; policy files name the same ones
-# How the law classes the data of a request: subscriber data; IP data asked for the sole purpose
-# of identifying the user (Reg. 2023/1543 Art. 3(10)); or IP data as traffic data.
-DATA_CLASSES = ("subscriber", "identification", "traffic")
+
+CATEGORIES = DATA_CATEGORIES
 # Every rule a check applies; each regime marks each one `law` or `platform` with its source.
 RULES = (
     "instrument",
@@ -59,9 +50,12 @@ RULES = (
 )
 POLICY_DIR = Path(__file__).parent / "policies"
 
-Role = Literal["judge", "court", "investigating_judge", "prosecutor", "police", "other"]
-Category = Literal["subscriber.phone", "traffic.ip"]
+Role = IssuerRole
+Category = DataCategory
+# How the law classes the data of a request: subscriber data; IP data asked for the sole purpose
+# of identifying the user (Reg. 2023/1543 Art. 3(10)); or IP data as traffic data.
 DataClass = Literal["subscriber", "identification", "traffic"]
+DATA_CLASSES: tuple[str, ...] = get_args(DataClass)
 
 
 class _Strict(BaseModel):
@@ -114,17 +108,8 @@ class Gravity(_Strict):
 
 
 class InstrumentRule(_Strict):
-    kind: Literal[
-        "subpoena",
-        "court_order",
-        "search_warrant",
-        "epoc",
-        "epoc_pr",
-        "mlat",
-        "emergency_declaration",
-        "preservation_letter",
-    ]
-    request_types: list[Literal["disclosure", "preservation", "emergency"]]
+    kind: InstrumentKind
+    request_types: list[RequestType]
     categories: list[Category]
     competence: dict[DataClass, Competence]
     gravity: dict[DataClass, Gravity] = Field(default_factory=dict)

@@ -27,6 +27,7 @@ from lawline.legal.models import (
     UserNotification,
 )
 from lawline.legal.offenses import OFFENSES
+from lawline.legal.terms import REQUEST_TYPES
 from lawline.legal.workflow import OPEN_FOR_REVIEW, Status
 from lawline.moderation.models import Decision, Violation
 from lawline.moderation.violations import confirmed_violations
@@ -88,17 +89,19 @@ def requests_of(session: Session, authority_id: str) -> list[LegalRequest]:
     )
 
 
-def approvers(session: Session, request: LegalRequest) -> set[str]:
-    """Staff who approved in the current review round (earlier rounds no longer count)."""
-    return set(
-        session.execute(
-            select(Review.staff).where(
-                Review.request_id == request.id,
-                Review.action == "approve",
-                Review.review_round == request.review_round,
-            )
-        ).scalars()
+def approvers(
+    session: Session, request: LegalRequest, *, acknowledged_only: bool = False
+) -> set[str]:
+    """Staff who approved in the current review round (earlier rounds no longer count);
+    with `acknowledged_only`, only those who acknowledged the order's warnings."""
+    query = select(Review.staff).where(
+        Review.request_id == request.id,
+        Review.action == "approve",
+        Review.review_round == request.review_round,
     )
+    if acknowledged_only:
+        query = query.where(Review.acknowledged_warnings.is_(True))
+    return set(session.execute(query).scalars())
 
 
 def targets_of(session: Session, request_id: str) -> list[RequestTarget]:
@@ -285,7 +288,7 @@ def _choices(session: Session, ctx: LegalContext) -> dict[str, list[str]]:
     return {
         "country": countries,
         "regime": sorted(ctx.policy.regimes),
-        "type": ["disclosure", "emergency", "preservation"],
+        "type": sorted(REQUEST_TYPES),
     }
 
 

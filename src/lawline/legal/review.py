@@ -25,6 +25,7 @@ from lawline.legal.context import LegalContext
 from lawline.legal.enforcing import delivery_held
 from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
 from lawline.legal.notices import NOTICE_KINDS, issue_notice
+from lawline.legal.orders import package_order
 from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
 from lawline.legal.user_info import platform_informs
 from lawline.legal.workflow import Status, lock_request, transition
@@ -49,7 +50,11 @@ def approve(
             "the staff member who entered a request may not approve it",
             code="approver_entered_request",
         )
-    if staff.actor in approvers(session, request):
+    # Warnings can arise between two approvals (a violation voided on appeal): then only
+    # approvals that acknowledged them count, and an earlier approver must approve again.
+    missing = missing_violations(session, request)
+    needs_acknowledgement = bool(request.warnings or missing)
+    if staff.actor in approvers(session, request, acknowledged_only=needs_acknowledgement):
         raise Conflict(
             "you approved this request already; a second approver is needed",
             code="already_approved",
@@ -60,10 +65,9 @@ def approve(
             "before approval",
             code="callback_required",
         )
-    missing = missing_violations(session, request)
     if missing and not request.binding:
         raise Conflict("a target has no confirmed violation on record", code="target_not_violator")
-    if (request.warnings or missing) and not acknowledge_warnings:
+    if needs_acknowledgement and not acknowledge_warnings:
         raise Conflict(
             "this binding order carries warnings the approver must acknowledge",
             code="warnings_not_acknowledged",
@@ -77,7 +81,7 @@ def approve(
         body={"round": request.review_round, "acknowledged_warnings": acknowledge_warnings},
         clock=ctx.clock,
     )
-    if len(approvers(session, request)) >= 2:
+    if len(approvers(session, request, acknowledged_only=needs_acknowledgement)) >= 2:
         transition(session, request, Status.APPROVED, actor=staff.actor, clock=ctx.clock)
         _disclose(session, ctx, request)
         transition(session, request, Status.DISCLOSED, actor="system:lawline", clock=ctx.clock)
@@ -94,20 +98,21 @@ def _disclose(session: Session, ctx: LegalContext, request: LegalRequest) -> Non
     at = FixedClock(ctx.clock.now())
     authority = session.get(Authority, request.authority_id)
     assert authority is not None
+    order = package_order(session, ctx, request)
     receipt = ledger.append(
         session,
         request_id=request.id,
         country=authority.country,
         request_type=request.request_type,
         instrument_kind=request.instrument_kind,
-        accounts=sum(1 for t in targets_of(session, request.id) if t.account_id is not None),
+        accounts=len(order.account_ids),
         key=ctx.signing_key,
         clock=at,
     )
     build_package(
         session,
         ctx.platform,
-        request,
+        order,
         key=ctx.signing_key,
         platform_identity=ctx.platform_identity,
         clock=at,

@@ -9,16 +9,15 @@ from pydantic import BaseModel, Field
 
 from lawline.core.fields import InputModel, MaskedText, RecordId
 from lawline.legal.offenses import OFFENSES
+from lawline.legal.terms import INSTRUMENT_KINDS, IssuerRole, RequestType
 
-IssuerRole = Literal["judge", "court", "investigating_judge", "prosecutor", "police", "other"]
 OffenseId = Literal[tuple(OFFENSES)]  # type: ignore[valid-type]
 
 
 class InstrumentIn(InputModel):
     kind: str = Field(
         max_length=40,
-        description="subpoena, court_order, search_warrant, epoc, "
-        "epoc_pr, mlat, emergency_declaration, preservation_letter",
+        description=", ".join(INSTRUMENT_KINDS),
     )
     issuing_body: str = Field(min_length=2, max_length=200)
     issuer_role: IssuerRole | None = Field(
@@ -73,7 +72,7 @@ class NondisclosureIn(InputModel):
 
 
 class RequestIn(InputModel):
-    type: Literal["disclosure", "preservation", "emergency"]
+    type: RequestType
     instrument: InstrumentIn
     offense: OffenseId  # type: ignore[valid-type]
     targets: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from lawline.core.fields import InputModel
+from lawline.moderation.categories import CATEGORIES
 
 
 class ReportIn(InputModel):
@@ -16,8 +17,7 @@ class ReportIn(InputModel):
     )
     category: str = Field(
         max_length=40,
-        description="csam, terrorism, weapons, drugs, scam, "
-        "doxxing, hate, illegal_goods, spam, other",
+        description=", ".join(CATEGORIES),
     )
     reporter_id: str | None = Field(
         default=None,

@@ -26,19 +26,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from lawline.moderation.categories import CATEGORIES
+
 DATA = Path(__file__).parent / "triage_data"
-LABELS = (
-    "csam",
-    "terrorism",
-    "weapons",
-    "drugs",
-    "scam",
-    "doxxing",
-    "hate",
-    "illegal_goods",
-    "spam",
-    "none",
-)
+# the report categories, except `other` (no text pattern to learn), plus `none` (nothing wrong)
+LABELS = (*(c for c in CATEGORIES if c != "other"), "none")
 UNCERTAIN = "uncertain"  # the suggestion below the abstain band: no label is shown as likely
 
 

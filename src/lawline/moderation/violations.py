@@ -8,20 +8,10 @@ from sqlalchemy.orm import Session
 from lawline.audit import service as audit
 from lawline.core.clock import Clock, SystemClock
 from lawline.core.errors import Conflict, NotFound
+from lawline.moderation.categories import CATEGORIES as REPORT_CATEGORIES
 from lawline.moderation.models import Violation
 
-CATEGORIES = (
-    "csam",
-    "terrorism",
-    "weapons",
-    "drugs",
-    "scam",
-    "doxxing",
-    "hate",
-    "illegal_goods",
-    "spam",
-    "other",
-)
+CATEGORIES = tuple(REPORT_CATEGORIES)  # a violation is of a category reports use
 
 
 def record_violation(

@@ -4,6 +4,9 @@ Most channels are harmless (including the hard cases a classifier must leave alo
 harm-reduction advice, a hunting course). Some sell drugs or weapons, run scams, publish doxxing
 lists of women, or spread extremist propaganda. Texts describe such channels in the words their
 operators use, without any real person, address or image.
+
+Longer than 400 lines because it is phrase data (templates per theme and language), not logic:
+split by theme, a translator would have to open every file to add a language.
 """
 
 from __future__ import annotations

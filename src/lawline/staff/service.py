@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -111,6 +112,18 @@ def get_staff(session: Session, username: str) -> Staff:
     if member is None or member.disabled_at is not None:
         raise NotFound(f"no active staff member {username}", code="staff_not_found")
     return _as_staff(member)
+
+
+def members(session: Session, usernames: Iterable[str]) -> list[Staff]:
+    """Staff by username, disabled ones too: a past approval still has its approver."""
+    return [
+        _as_staff(m)
+        for m in session.execute(
+            select(StaffMember)
+            .where(StaffMember.username.in_(sorted(set(usernames))))
+            .order_by(StaffMember.username)
+        ).scalars()
+    ]
 
 
 def _check_username(username: str) -> None:

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.authorities.service import contacts_of, get_authority
+from lawline.boundary import RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, NotFound
 from lawline.disclosure.package import package_for
 from lawline.legal import queries, review

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.boundary import RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, NotFound
 from lawline.moderation import browse, casework
 from lawline.moderation.actions import ACTIONS

@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.authorities import portal
 from lawline.authorities.models import Authority
+from lawline.boundary import RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, Unauthorized
 from lawline.disclosure.package import package_for
 from lawline.legal import queries, review

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.boundary import RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.reports import submit_report

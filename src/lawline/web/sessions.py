@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.boundary import RuntimeDep, SessionDep
 from lawline.core.errors import Forbidden, LawlineError, Unauthorized
 from lawline.staff.service import Action, Staff, allowed, staff_for_token
 from lawline.web.render import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.boundary import RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.staff.service import TOKEN_LIFETIME, Action, Role, create_staff, log_in, log_out
 from lawline.web.render import CSRF_COOKIE, page, set_cookie

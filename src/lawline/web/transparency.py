@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from lawline.api.deps import ReadSessionDep, RuntimeDep
+from lawline.boundary import ReadSessionDep, RuntimeDep
 from lawline.runtime import Runtime
 from lawline.transparency import aggregate, render, service
 from lawline.web.render import TEMPLATE_DIR, page, templates
