@@ -51,3 +51,13 @@ CREATE TABLE message_attachments (
     PRIMARY KEY (chat_id, message_id, attachment_id),
     FOREIGN KEY (chat_id, message_id) REFERENCES chat_messages (chat_id, message_id)
 );
+
+-- The platform's delivery queue for lawline's notices ([notifications] table in the mapping).
+-- lawline inserts; the platform delivers each row to the user and may delete it afterwards.
+-- notice_key is unique: lawline retries after a crash with the same key, and a duplicate is dropped.
+CREATE TABLE lawline_notices (
+    notice_key TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    message    TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);

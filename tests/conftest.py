@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,8 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from lawline import migrations
 from lawline.core.db import make_engine
 from lawline.core.keys import SigningKey, load_or_create_signing_key
+from lawline.core.settings import Settings
 from lawline.platform.embedded import EmbeddedPlatform
 from lawline.platform.generate import generate
+from lawline.runtime import Runtime
 
 POSTGRES_URL = os.environ.get(
     "LAWLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -122,3 +125,46 @@ def embedded_platform(platform_file: Path, tmp_path: Path) -> Iterator[EmbeddedP
     platform = EmbeddedPlatform(copy)
     yield platform
     platform.close()
+
+
+@dataclass
+class Live:
+    """A lawline on a database of its own, committing for real: for tests that kill processes,
+    fail commits or race connections. `env` makes a child process see the same lawline."""
+
+    runtime: Runtime
+    env: dict[str, str]
+    backend: str
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live(request: pytest.FixtureRequest, tmp_path: Path, platform_file: Path) -> Iterator[Live]:
+    drop: tuple[Engine, str] | None = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'lawline.sqlite'}"
+    else:
+        base, _ = request.getfixturevalue("postgres_schema_url")
+        schema = f"live_{secrets.token_hex(6)}"
+        admin = make_engine(base)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        drop = (admin, schema)
+        url = f"{base}?options=-csearch_path%3D{schema}"
+    platform_path = tmp_path / "platform.sqlite"
+    platform_path.write_bytes(platform_file.read_bytes())
+    env = {
+        "LAWLINE_DATA_DIR": str(tmp_path),
+        "LAWLINE_DATABASE_URL": url,
+        "LAWLINE_PLATFORM": "embedded",
+        "LAWLINE_PLATFORM_PATH": str(platform_path),
+    }
+    runtime = Runtime(Settings(data_dir=tmp_path, database_url=url, platform_path=platform_path))
+    runtime.upgrade_database()
+    try:
+        yield Live(runtime, env, request.param)
+    finally:
+        runtime.close()
+        if drop is not None:
+            with drop[0].begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{drop[1]}" CASCADE'))
+            drop[0].dispose()

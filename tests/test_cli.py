@@ -32,7 +32,7 @@ def lawline(*args: str, data_dir: Path | None = None) -> subprocess.CompletedPro
 def test_help_lists_every_command_with_a_line_of_help() -> None:
     result = lawline("--help")
     assert result.returncode == 0
-    for command in ("demo", "serve", "db", "platform", "audit"):
+    for command in ("demo", "serve", "worker", "db", "platform", "audit"):
         line = next(line for line in result.stdout.splitlines() if f" {command} " in line)
         assert len(line.split(command, 1)[1].strip(" │")) > 10, line
     sub = lawline("audit", "--help").stdout
@@ -94,6 +94,18 @@ def test_demo_tells_its_story_and_ends_with_the_data_dir_line(
     assert "came through the report bot's webhook" in out
     assert re.search(r"found before the decision: True;\s+after: False", out)
     assert "violations recorded by bans and removals" in out
+    # effects wait for the worker, which applies them and tells owners, reporters and users
+    words = " ".join(out.split())  # Rich wraps long lines
+    assert "still listed on the platform until the worker ran: True" in words
+    assert "listed now: False" in words
+    assert "was told through the platform: Decision dec_" in words
+    told = re.search(r"(\d+) of (\d+) bot reporters were sent the outcome", words)
+    assert told, out
+    assert told.group(1) == told.group(2) != "0"
+    users = re.search(r"the worker told (\d+) users of the disclosure .*? (\d+) wait until", words)
+    assert users, out
+    assert int(users.group(1)) > 0
+    assert int(users.group(2)) > 0
     assert "audit log ok" in out
     assert "verifies against the signed head: True" in out
     assert re.search(r"5\. Transparency: the \d{4}-Q\d report for the Netherlands", out)

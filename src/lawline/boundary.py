@@ -22,7 +22,9 @@ def get_runtime(request: Request) -> Runtime:
 
 
 def get_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
-    """Commit when the endpoint returns, so a 2xx means the change is stored."""
+    """The request's one commit point: when the endpoint returns, before the response is sent
+    (function scope), so a 2xx means the change and its intents are stored. Routers never
+    commit themselves."""
     with runtime.sessions() as session:
         try:
             yield session
@@ -39,5 +41,5 @@ def get_read_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Itera
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]

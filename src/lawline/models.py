@@ -31,6 +31,7 @@ from lawline.moderation.models import (
     TrustedFlaggerKey,
     Violation,
 )
+from lawline.outbox.models import Intent, JobRun
 from lawline.search.models import SearchChannel
 from lawline.staff.models import StaffMember, StaffToken
 
@@ -51,7 +52,9 @@ __all__ = [
     "DisclosurePackage",
     "HashBank",
     "InfoExchange",
+    "Intent",
     "IssuerNotice",
+    "JobRun",
     "LedgerEntry",
     "LedgerHead",
     "LedgerState",

@@ -5,10 +5,11 @@ Front ends (API, CLI, bots) build one `Runtime` and pass its parts to the domain
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawline import migrations
@@ -18,16 +19,20 @@ from lawline.core.db import make_engine, session_factory
 from lawline.core.errors import ConfigurationError
 from lawline.core.keys import SigningKey, load_or_create_signing_key
 from lawline.core.settings import Settings
+from lawline.outbox.service import OUTBOX_WRITTEN
 from lawline.platform.protocol import Platform
 
 if TYPE_CHECKING:
     from lawline.legal.context import LegalContext
+    from lawline.moderation.context import ModerationContext
 
 
 class Runtime:
     def __init__(self, settings: Settings | None = None, *, clock: Clock | None = None) -> None:
         self.settings = settings or Settings()
         self.clock: Clock = clock or SystemClock()
+        # set after every commit that wrote intents: an in-process worker starts at once
+        self.outbox_wakeup = threading.Event()
 
     @cached_property
     def engine(self) -> Engine:
@@ -41,6 +46,13 @@ class Runtime:
     def sessions(self) -> sessionmaker[Session]:
         factory = session_factory(self.engine)
         sign_heads_on_commit(factory, self.signing_key, self.clock)
+        wakeup = self.outbox_wakeup
+
+        @event.listens_for(factory, "after_commit")
+        def _wake_worker(session: Session) -> None:
+            if session.info.pop(OUTBOX_WRITTEN, False):
+                wakeup.set()
+
         return factory
 
     @cached_property
@@ -84,6 +96,19 @@ class Runtime:
             signing_key=self.signing_key,
             platform_identity=self.platform_identity,
             policy=default_policy(),
+        )
+
+    @cached_property
+    def moderation(self) -> ModerationContext:
+        from lawline.moderation.context import ModerationContext
+        from lawline.moderation.triage_store import configured_model
+
+        name, data_dir = self.settings.triage_model, self.settings.data_dir
+        return ModerationContext(
+            platform=self.platform,
+            clock=self.clock,
+            settings=self.settings,
+            load_triage=lambda: configured_model(name, data_dir),
         )
 
     def upgrade_database(self) -> None:

@@ -200,22 +200,18 @@ def test_reporter_ids_that_carry_personal_data_never_reach_the_audit_log(
     that is, or is made of, a phone number or an IP address, or would overflow the actor."""
     from lawline.core.errors import InvalidInput
     from lawline.moderation.reports import submit_report
-    from lawline.moderation.triage_store import configured_model
 
     runtime = legal_api.runtime
     with runtime.sessions() as session, pytest.raises(InvalidInput) as caught:
         submit_report(
             session,
-            runtime.platform,
-            configured_model("tfidf", runtime.settings.data_dir),
+            runtime.moderation,
             target="100005",
             category="drugs",
             text="",
             reporter_id=reporter,
             idempotency_key=None,
             via="api",
-            settings=runtime.settings,
-            clock=runtime.clock,
         )
     assert caught.value.code == "reporter_invalid"
     assert reporter not in caught.value.message

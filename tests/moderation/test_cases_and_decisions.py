@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lawline.core.errors import Conflict, Forbidden, LawlineError
-from lawline.moderation import appeals, decisions
+from lawline.moderation import appeals, decisions, queries
 from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Case, Report
 from lawline.moderation.reports import submit_report
@@ -27,16 +27,13 @@ def report(
 ) -> object:
     return submit_report(
         world.session,
-        world.platform,
-        world.triage,
+        world.ctx,
         target=target,
         category=category,
         text=str(extra.get("text", "")),
         reporter_id=reporter,
         idempotency_key=None,
         via="api",
-        settings=world.settings,
-        clock=world.clock,
     )
 
 
@@ -90,17 +87,18 @@ def test_delisting_takes_the_channel_out_of_search_at_once(world: World) -> None
     assert case.triage_category == "drugs"
     decision = decisions.decide(
         world.session,
-        world.platform,
+        world.ctx,
         case.id,
         staff=world.mo,
         action="delist",
         category="drugs",
         facts="The channel advertises cocaine deliveries.",
-        settings=world.settings,
-        clock=world.clock,
     )
     assert decision.followed_suggestion is True
     assert name not in [h.name for h in search.search(world.session, word)]
+    # the platform changes only when the worker applies the committed intent
+    assert world.platform.channel(name).listed is True  # type: ignore[union-attr]
+    assert world.apply_effects() == 2  # the delisting and the statement for the owner
     assert world.platform.channel(name).listed is False  # type: ignore[union-attr]
     assert decision.violation_id is None  # delisting records no violation
     assert decision.statement["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_DEMOTED"]
@@ -123,31 +121,28 @@ def test_remove_and_ban_record_violations_for_the_owner(world: World) -> None:
     case = report(world, f"t.me/{name}", "weapons").case  # type: ignore[attr-defined]
     decision = decisions.decide(
         world.session,
-        world.platform,
+        world.ctx,
         case.id,
         staff=world.mo,
         action="ban",
         category="weapons",
         facts="Sells pistols without licence to anyone.",
-        settings=world.settings,
-        clock=world.clock,
     )
     owner = case.account_id
     assert [v.id for v in confirmed_violations(world.session, owner, "weapons")] == [
         decision.violation_id
     ]
+    world.apply_effects()
     assert world.platform.channel_owner(case.channel_id).banned  # type: ignore[union-attr]
     with pytest.raises(Conflict):
         decisions.decide(
             world.session,
-            world.platform,
+            world.ctx,
             case.id,
             staff=world.mo,
             action="ban",
             category="weapons",
             facts="A second decision.",
-            settings=world.settings,
-            clock=world.clock,
         )
     # the banned owner's channel is gone: it cannot be reported again ...
     with pytest.raises(LawlineError) as gone:
@@ -165,14 +160,12 @@ def test_an_appeal_is_decided_by_another_moderator_and_a_reversal_restores(world
     case = report(world, f"t.me/{name}", "scam").case  # type: ignore[attr-defined]
     decision = decisions.decide(
         world.session,
-        world.platform,
+        world.ctx,
         case.id,
         staff=world.mo,
         action="remove",
         category="scam",
         facts="Promises guaranteed crypto returns.",
-        settings=world.settings,
-        clock=world.clock,
     )
     assert confirmed_violations(world.session, case.account_id, "scam")
     with pytest.raises(Forbidden):
@@ -193,25 +186,24 @@ def test_an_appeal_is_decided_by_another_moderator_and_a_reversal_restores(world
     with pytest.raises(Forbidden) as same:
         appeals.decide_appeal(
             world.session,
-            world.platform,
+            world.ctx,
             appeal.id,
             staff=world.mo,
             reverse=True,
             answer="I was wrong before.",
-            clock=world.clock,
         )
     assert same.value.code == "same_moderator"
     decided = appeals.decide_appeal(
         world.session,
-        world.platform,
+        world.ctx,
         appeal.id,
         staff=world.max,
         reverse=True,
-        clock=world.clock,
         answer="On review the channel is satire; it is restored.",
     )
     assert decided.status == "reversed"
     assert confirmed_violations(world.session, case.account_id, "scam") == []
+    world.apply_effects()
     channel = world.platform.channel(name)
     assert channel is not None
     assert (channel.listed, channel.removed) == (True, False)
@@ -219,14 +211,12 @@ def test_an_appeal_is_decided_by_another_moderator_and_a_reversal_restores(world
     world.clock.advance(timedelta(days=200))
     late = decisions.decide(
         world.session,
-        world.platform,
+        world.ctx,
         report(world, f"t.me/{name}", "scam", reporter="user-0009").case.id,  # type: ignore[attr-defined]
         staff=world.mo,
         action="delist",
         category="scam",
         facts="Scam again, reported twice.",
-        settings=world.settings,
-        clock=world.clock,
     )
     world.clock.advance(timedelta(days=190))
     with pytest.raises(Conflict) as closed:
@@ -246,15 +236,13 @@ def test_unfounded_reporters_are_warned_then_suspended(world: World) -> None:
         case = report(world, target, "terrorism", reporter="user-angry").case  # type: ignore[attr-defined]
         decisions.decide(
             world.session,
-            world.platform,
+            world.ctx,
             case.id,
             staff=world.mo,
             action="no_action",
             category="terrorism",
             manifestly_unfounded=True,
             facts="A cooking channel; nothing in it relates to terrorism.",
-            settings=world.settings,
-            clock=world.clock,
         )
     with pytest.raises(Forbidden) as caught:
         report(world, targets[4], "terrorism", reporter="user-angry")
@@ -274,30 +262,28 @@ def test_trusted_flaggers_go_first_and_their_accuracy_is_kept(world: World) -> N
     trusted = report(
         world, f"t.me/{world.channel_named('scam')}", "spam", reporter=flagger.reporter_id
     ).case  # type: ignore[attr-defined]
-    assert [q.case.id for q in decisions.queue(world.session, world.clock)][:2] == [
+    assert [q.case.id for q in queries.queue(world.session, world.clock)][:2] == [
         trusted.id,
         ordinary.id,
     ]
     decisions.decide(
         world.session,
-        world.platform,
+        world.ctx,
         trusted.id,
         staff=world.mo,
         action="delist",
         category="scam",
         facts="Investment scam confirmed.",
-        settings=world.settings,
-        clock=world.clock,
     )
-    assert decisions.flagger_accuracy(world.session) == {"INHOPE hotline": (1, 1)}
+    assert queries.flagger_accuracy(world.session) == {"INHOPE hotline": (1, 1)}
 
 
 def test_overdue_cases_rise_to_the_top(world: World) -> None:
     spam = report(world, f"t.me/{world.channel_named('scam')}", "spam").case  # type: ignore[attr-defined]
     world.clock.advance(timedelta(hours=2))
     csam = report(world, "100003", "csam", reporter="user-0003").case  # type: ignore[attr-defined]
-    queue = decisions.queue(world.session, world.clock)
+    queue = queries.queue(world.session, world.clock)
     assert queue[0].case.id == csam.id  # most severe first
     world.clock.advance(timedelta(hours=23))  # spam's day has passed, and csam's hour
-    queue = decisions.queue(world.session, world.clock)
+    queue = queries.queue(world.session, world.clock)
     assert {q.case.id for q in queue if q.overdue} == {spam.id, csam.id}

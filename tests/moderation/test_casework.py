@@ -18,16 +18,13 @@ from tests.moderation.conftest import World
 def _case(world: World) -> Case:
     submitted = submit_report(
         world.session,
-        world.platform,
-        world.triage,
+        world.ctx,
         target=f"t.me/{world.channel_named('drugs')}",
         category="drugs",
         text="",
         reporter_id="user-0001",
         idempotency_key=None,
         via="api",
-        settings=world.settings,
-        clock=world.clock,
     )
     return submitted.case
 

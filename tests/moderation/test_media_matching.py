@@ -12,7 +12,7 @@ from lawline.audit.models import AuditEntry
 from lawline.hashes.models import MediaMatch
 from lawline.hashes.service import import_hashes
 from lawline.hashes.signals import pdq_hex
-from lawline.moderation import decisions
+from lawline.moderation import queries
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.reports import submit_report
 from lawline.platform import images
@@ -22,16 +22,13 @@ from tests.moderation.conftest import World
 def _report(world: World, target: str, category: str) -> int:
     submitted = submit_report(
         world.session,
-        world.platform,
-        world.triage,
+        world.ctx,
         target=target,
         category=category,
         text="",
         reporter_id="user-0042",
         idempotency_key=None,
         via="api",
-        settings=world.settings,
-        clock=world.clock,
     )
     return submitted.case.id
 
@@ -59,7 +56,7 @@ def test_a_known_image_puts_the_case_on_top_with_the_bank_named(
     overdue = _report(world, world.channel_named("drugs"), "drugs")
     world.clock.advance(timedelta(days=20))  # the drugs case is now long overdue
     matched = _report(world, world.channel_named("extremism"), "other")
-    queue = decisions.queue(world.session, world.clock)
+    queue = queries.queue(world.session, world.clock)
     assert [q.case.id for q in queue[:2]] == [matched, overdue]
     top = queue[0].case
     assert (top.media_match, top.triage_category, top.triage_score) == (
@@ -83,7 +80,7 @@ def test_a_known_image_puts_the_case_on_top_with_the_bank_named(
 def test_a_channel_without_known_media_is_not_matched(world: World, tmp_path: Path) -> None:
     _demo_bank(world, tmp_path)
     case_id = _report(world, world.channel_named("cooking"), "spam")
-    case = decisions.queue(world.session, world.clock)[0].case
+    case = queries.queue(world.session, world.clock)[0].case
     assert case.id == case_id
     assert case.media_match is None
     assert not world.session.execute(select(MediaMatch)).first()

@@ -27,27 +27,22 @@ def _decide(
 ) -> Decision:
     case = submit_report(
         world.session,
-        world.platform,
-        world.triage,
+        world.ctx,
         target=target,
         category=category,
         text="",
         reporter_id=reporter,
         idempotency_key=None,
         via="api",
-        settings=world.settings,
-        clock=world.clock,
     ).case
     return decisions.decide(
         world.session,
-        world.platform,
+        world.ctx,
         case.id,
         staff=world.mo,
         action=action,
         category=category,
         facts=f"Moderator review found {category} in the reported content.",
-        settings=world.settings,
-        clock=world.clock,
     )
 
 

@@ -63,28 +63,23 @@ def _decide_all(
         assert channel is not None
         submitted = submit_report(
             world.session,
-            world.platform,
-            triage,
+            world.ctx_with(triage),
             target=f"t.me/{channel.name}",
             category="other",
             text="",
             reporter_id=f"user-{number:04d}",
             idempotency_key=None,
             via="api",
-            settings=world.settings,
-            clock=world.clock,
         )
         label = labels.get(truth, truth)
         decisions.decide(
             world.session,
-            world.platform,
+            world.ctx,
             submitted.case.id,
             staff=world.mo,
             action="no_action" if label == "none" else "delist",
             category="other" if label == "none" else label,
             facts="reviewed the public channel and its posts",
-            settings=world.settings,
-            clock=world.clock,
         )
 
 

@@ -1,14 +1,16 @@
 """The contract every Platform implementation must pass.
 
-A test module subclasses `PlatformContract` and provides two fixtures: `platform` (the
-implementation, holding the data of the generated test platform) and `reference` (a read-only
-sqlite3 connection to that generated file, the ground truth).
+A test module subclasses `PlatformContract` and provides three fixtures: `platform` (the
+implementation, holding the data of the generated test platform), `reference` (a read-only
+sqlite3 connection to that generated file, the ground truth) and `delivered` (the notices the
+platform holds for an account, as (key, message) pairs: what it will show the user).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import phonenumbers
@@ -186,6 +188,25 @@ class PlatformContract:
         assert platform.set_account_banned(channel.owner_id, False)
         assert not platform.set_channel_listed("999999999", False)
         assert not platform.set_account_banned("999999999", True)
+
+    def test_a_notice_is_handed_over_once_per_key(
+        self,
+        platform: Platform,
+        reference: sqlite3.Connection,
+        delivered: Callable[[str], list[tuple[str, str]]],
+    ) -> None:
+        account_id = str(_busy_account(reference)[0])
+        statement = "Decision dec_1 on your channel: it was removed. Ground: scam."
+        assert platform.notify_user(account_id, statement, key="dec_1:statement")
+        # a worker that died after handing it over retries with the same key: no second notice
+        assert platform.notify_user(account_id, statement, key="dec_1:statement")
+        assert platform.notify_user(account_id, "Your appeal was upheld.", key="apl_1:answer")
+        assert sorted(delivered(account_id)) == [
+            ("apl_1:answer", "Your appeal was upheld."),
+            ("dec_1:statement", statement),
+        ]
+        assert not platform.notify_user("999999999", "nobody reads this", key="k")
+        assert delivered("999999999") == []
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from lawline.platform.embedded import EmbeddedPlatform
@@ -11,6 +13,11 @@ from tests.platform.contract import PlatformContract, reference  # noqa: F401 - 
 @pytest.fixture
 def platform(embedded_platform: EmbeddedPlatform) -> EmbeddedPlatform:
     return embedded_platform
+
+
+@pytest.fixture
+def delivered(embedded_platform: EmbeddedPlatform) -> Callable[[str], list[tuple[str, str]]]:
+    return embedded_platform.notices
 
 
 class TestEmbeddedPlatform(PlatformContract):

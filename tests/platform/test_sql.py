@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -109,6 +109,24 @@ def platform(
     admin.dispose()
 
 
+@pytest.fixture
+def delivered(platform: SqlPlatform) -> Callable[[str], list[tuple[str, str]]]:
+    """What the platform reads from its notices table (the example schema's lawline_notices)."""
+
+    def read(account_id: str) -> list[tuple[str, str]]:
+        with platform.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT notice_key, message FROM lawline_notices WHERE account_id = :a"
+                    " ORDER BY created_at, notice_key"
+                ),
+                {"a": account_id},
+            )
+            return [(str(k), str(m)) for k, m in rows]
+
+    return read
+
+
 @pytest.mark.postgres
 class TestSqlPlatformOnPostgres(PlatformContract):
     pass
@@ -134,6 +152,7 @@ def _mapping_with(tmp_path: Path, old: str, new: str) -> Path:
         ("msisdn = :phone", "msisdn = :phone_number", "unknown parameters ['phone_number']"),
         ("msisdn = :phone", "msisdn = '{phone}'", "bound parameters only"),
         ("[reads]", '[reads]\nsurprise = "SELECT 1"', "surprise is not a known statement"),
+        ('table = "lawline_notices"', 'table = "n; DROP TABLE users"', "is not a table name"),
     ],
 )
 def test_a_bad_mapping_is_a_clear_start_up_error(

@@ -15,7 +15,6 @@ from lawline.moderation.appeals import file_appeal
 from lawline.moderation.decisions import decide
 from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.reports import submit_report
-from lawline.moderation.triage_store import configured_model
 from lawline.runtime import Runtime
 from lawline.staff.models import StaffMember
 from lawline.staff.service import get_staff
@@ -124,16 +123,13 @@ def seed(session: Session, runtime: Runtime) -> World:
 def _report(session: Session, runtime: Runtime, channel: Any, category: str, who: str) -> int:
     submitted = submit_report(
         session,
-        runtime.platform,
-        configured_model(runtime.settings.triage_model, runtime.settings.data_dir),
+        runtime.moderation,
         target=f"t.me/{channel.name}",
         category=category,
         text="sells drugs openly, see the pinned post",
         reporter_id=who,
         idempotency_key=None,
         via="api",
-        settings=runtime.settings,
-        clock=runtime.clock,
     )
     return submitted.report.case_id
 
@@ -155,14 +151,12 @@ def seed_moderation(session: Session, runtime: Runtime, world: World) -> None:
     world.cases["scam"] = _report(session, runtime, scam, "scam", "reporter:3")
     decision = decide(
         session,
-        platform,
+        runtime.moderation,
         world.cases["scam"],
         staff=get_staff(session, "max"),
         action="delist",
         category="scam",
         facts="The channel advertises a fake investment scheme.",
-        settings=runtime.settings,
-        clock=runtime.clock,
     )
     appeal = file_appeal(
         session,

@@ -136,7 +136,6 @@ def submit(
         entered_by=f"authority:{caller.authority_id}",
     )
     out = request_out(session, request, runtime)
-    session.commit()  # stored, rejected or not, before the authority hears of it
     if request.status == "rejected":
         return error_response(
             422,
@@ -177,7 +176,6 @@ def answer(
         session, runtime.legal, request_id, authority_id=caller.authority_id, answer=payload.answer
     )
     out = request_out(session, request, runtime)
-    session.commit()
     return out
 
 
@@ -198,7 +196,6 @@ def extend(
         confirm_production=payload.confirm_production,
     )
     out = request_out(session, request, runtime)
-    session.commit()
     return out
 
 
@@ -231,7 +228,6 @@ def report_validation(
         validator_role=payload.validator_role,
     )
     out = request_out(session, request, runtime)
-    session.commit()
     return out
 
 
@@ -250,7 +246,6 @@ def fetch(request_id: str, caller: Caller, session: SessionDep, runtime: Runtime
     data = review.deliver_package(
         session, runtime.legal, request_id, authority_id=caller.authority_id
     )
-    session.commit()
     return Response(
         data,
         media_type="application/octet-stream",

@@ -21,10 +21,10 @@ from lawline.api.params import (
 )
 from lawline.api.staff import staff_may
 from lawline.api.throttle import throttled
-from lawline.core.errors import NotFound, Unauthorized
+from lawline.core.errors import Unauthorized
 from lawline.core.fields import InputModel, RecordId
-from lawline.moderation import appeals, decisions, flaggers
-from lawline.moderation.models import Appeal, Case, Decision, Report
+from lawline.moderation import appeals, decisions, flaggers, queries
+from lawline.moderation.models import Appeal, Decision, Report
 from lawline.moderation.reports import submit_report
 from lawline.moderation.schemas import (
     CaseOut,
@@ -34,7 +34,6 @@ from lawline.moderation.schemas import (
     ReportOut,
     SearchHit,
 )
-from lawline.moderation.triage_store import configured_model
 from lawline.search import service as search_service
 from lawline.staff.service import Action, Staff
 
@@ -107,31 +106,23 @@ def post_report(
     Anyone may report (throttled per client); trusted flaggers send their API key."""
     submitted = submit_report(
         session,
-        runtime.platform,
-        configured_model(runtime.settings.triage_model, runtime.settings.data_dir),
+        runtime.moderation,
         target=payload.target,
         category=payload.category,
         text=payload.text,
         reporter_id=reporter_id,
         idempotency_key=idempotency_key,
         via="api",
-        settings=runtime.settings,
-        clock=runtime.clock,
     )
-    out = report_out(submitted.report)
-    session.commit()  # acknowledged only once committed
     if submitted.replayed:
         response.status_code = 200
-    return out
+    return report_out(submitted.report)
 
 
 @public.get("/v1/reports/{report_id}")
 def get_report(report_id: ReportIdPath, session: SessionDep) -> ReportOut:
     """A report's status and outcome (report ids are unguessable)."""
-    report = session.get(Report, report_id)
-    if report is None:
-        raise NotFound("no such report", code="report_not_found")
-    return report_out(report)
+    return report_out(queries.get_report(session, report_id))
 
 
 @public.get("/v1/search")
@@ -154,7 +145,7 @@ def search(
     ]
 
 
-def case_out(item: decisions.QueuedCase) -> CaseOut:
+def case_out(item: queries.QueuedCase) -> CaseOut:
     c = item.case
     suggestion = (
         None
@@ -187,7 +178,7 @@ def moderation_queue(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[CaseOut]:
     """Open cases, highest priority first (overdue, trusted flaggers, severity, score...)."""
-    return [case_out(item) for item in decisions.queue(session, runtime.clock, limit)]
+    return [case_out(item) for item in queries.queue(session, runtime.clock, limit)]
 
 
 def decision_out(decision: Decision) -> DecisionOut:
@@ -214,7 +205,7 @@ def decide(
 ) -> DecisionOut:
     decision = decisions.decide(
         session,
-        runtime.platform,
+        runtime.moderation,
         case_id,
         staff=member,
         action=payload.action,
@@ -222,12 +213,8 @@ def decide(
         facts=payload.facts,
         manifestly_unfounded=payload.manifestly_unfounded,
         territorial_scope=payload.territorial_scope,
-        settings=runtime.settings,
-        clock=runtime.clock,
     )
-    out = decision_out(decision)
-    session.commit()
-    return out
+    return decision_out(decision)
 
 
 @staff.get("/cases/{case_id}")
@@ -237,10 +224,7 @@ def get_case(
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> CaseOut:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"no case {case_id}", code="case_not_found")
-    return case_out(decisions.rank(case, runtime.clock.now()))
+    return case_out(queries.rank(queries.get_case(session, case_id), runtime.clock.now()))
 
 
 class AppealIn(InputModel):
@@ -289,9 +273,7 @@ def file_appeal(
         grounds=payload.grounds,
         clock=runtime.clock,
     )
-    out = appeal_out(appeal)
-    session.commit()
-    return out
+    return appeal_out(appeal)
 
 
 @staff.post("/appeals/{appeal_id}/decision", responses=errors(409))
@@ -305,13 +287,10 @@ def decide_appeal(
     """A moderator other than the one who decided the case upholds or reverses it."""
     appeal = appeals.decide_appeal(
         session,
-        runtime.platform,
+        runtime.moderation,
         appeal_id,
         staff=member,
         reverse=payload.reverse,
         answer=payload.answer,
-        clock=runtime.clock,
     )
-    out = appeal_out(appeal)
-    session.commit()
-    return out
+    return appeal_out(appeal)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Security
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from lawline.api.authority import request_out
@@ -72,8 +73,13 @@ def staff_may(action: Action) -> Any:
     return Depends(dependency)
 
 
-@router.post("/login", dependencies=[throttled("login", "login_rate")], responses=errors(401, 429))
-def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
+@router.post(
+    "/login",
+    response_model=TokenOut,
+    dependencies=[throttled("login", "login_rate")],
+    responses=errors(401, 429),
+)
+def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOut | JSONResponse:
     """Password and TOTP code for a bearer token. A code works once; five failures lock the
     account with a growing back-off; calls are throttled per client."""
     try:
@@ -85,10 +91,10 @@ def login(payload: LoginIn, session: SessionDep, runtime: RuntimeDep) -> TokenOu
             clock=runtime.clock,
             lifetime=timedelta(minutes=runtime.settings.staff_session_minutes),
         )
-    except LoginFailed:
-        session.commit()  # the failure counts towards the lock-out
-        raise
-    session.commit()
+    except LoginFailed as exc:
+        # answered, not raised: the request's one commit keeps the failure counting towards
+        # the lock-out (a raised error rolls the request back)
+        return JSONResponse({"error": exc.to_dict()}, status_code=exc.status)
     return TokenOut(token=token)
 
 
@@ -98,7 +104,6 @@ def logout(
 ) -> None:
     """End this bearer token's session."""
     log_out(session, _bearer(authorization), runtime.clock)
-    session.commit()
 
 
 class QueueItemOut(BaseModel):
@@ -200,7 +205,6 @@ def approve(
         acknowledge_warnings=payload.acknowledge_warnings,
         note=payload.note,
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)
 
 
@@ -220,7 +224,6 @@ def reject(
         reason=payload.reason,
         ground=payload.ground,
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)
 
 
@@ -235,7 +238,6 @@ def ask(
     review.ask_for_information(
         session, runtime.legal, request_id, staff=staff, question=payload.question
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)
 
 
@@ -256,7 +258,6 @@ def callback(
         confirmed=payload.confirmed,
         note=payload.note,
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)
 
 
@@ -279,7 +280,6 @@ def send_notice(
         clock=runtime.clock,
     )
     out = NoticeOut.model_validate(notices.notice_out(notice))
-    session.commit()
     return out
 
 
@@ -300,5 +300,4 @@ def enforcing_answer(
         confirmed=payload.confirmed,
         ground=payload.ground,
     )
-    session.commit()
     return _staff_view(session, runtime, request_id)

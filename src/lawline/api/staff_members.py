@@ -48,7 +48,6 @@ def members(staff: Admin, session: SessionDep) -> list[MemberOut]:
 def disable(username: Username, staff: Admin, session: SessionDep, runtime: RuntimeDep) -> None:
     """Disable an account; its sessions end at once."""
     disable_staff(session, username, by=staff, clock=runtime.clock)
-    session.commit()
 
 
 @router.post("/{username}/reset")
@@ -59,6 +58,5 @@ def reset(
     secret = reset_staff(
         session, username, password=payload.password, by=staff, clock=runtime.clock
     )
-    session.commit()
     uri = pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="lawline")
     return ResetOut(username=username, totp_uri=uri)

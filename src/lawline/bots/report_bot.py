@@ -4,8 +4,10 @@ number; `/status N` shows the outcome. Webhook mode only: `lawline serve` mounts
 `X-Telegram-Bot-Api-Secret-Token` header against LAWLINE_REPORT_BOT_SECRET.
 
 The conversation is thin: every rule (targets, categories, rate limits, merging) is the report
-service's, the same one `POST /v1/reports` uses. Reporters are pseudonymous: lawline keeps an
-HMAC of the Telegram user id, never the id itself.
+service's, the same one `POST /v1/reports` uses. Reporters are pseudonymous: lawline files the
+report under an HMAC of the Telegram user id. The id itself (the reporter's account on the
+platform) is kept on the report only until the decision queues the outcome for the platform to
+push to the reporter; then it is erased.
 """
 
 from __future__ import annotations
@@ -32,9 +34,8 @@ from fastapi.responses import JSONResponse
 from lawline.core.db import transaction
 from lawline.core.errors import LawlineError, Unauthorized
 from lawline.moderation.categories import CATEGORIES
-from lawline.moderation.models import Case, Report
+from lawline.moderation.queries import reporter_status
 from lawline.moderation.reports import submit_report
-from lawline.moderation.triage_store import configured_model
 from lawline.runtime import Runtime
 
 GREETING = (
@@ -43,12 +44,6 @@ GREETING = (
 )
 ASK_CATEGORY = "What is wrong with it?"
 ASK_COMMENT = "Anything to add? Write a short comment, or press Skip."
-OUTCOMES = {
-    "no_action": "no action was taken",
-    "delist": "it was removed from search",
-    "remove": "it was removed",
-    "ban": "the account was banned",
-}
 
 
 class Flow(StatesGroup):
@@ -143,6 +138,7 @@ def build_router(runtime: Runtime, secret: str) -> Router:
                 data.get("category", "other"),
                 text,
                 reporter_id(secret, who),
+                str(who) if who else None,
             )
         except LawlineError as exc:
             await message.answer(f"Sorry, I could not file this report: {exc.message}")
@@ -155,33 +151,32 @@ def build_router(runtime: Runtime, secret: str) -> Router:
     return router
 
 
-def _file(runtime: Runtime, target: str, category: str, text: str, reporter: str) -> int:
+def _file(
+    runtime: Runtime,
+    target: str,
+    category: str,
+    text: str,
+    reporter: str,
+    account: str | None,
+) -> int:
     with transaction(runtime.sessions) as session:
         submitted = submit_report(
             session,
-            runtime.platform,
-            configured_model(runtime.settings.triage_model, runtime.settings.data_dir),
+            runtime.moderation,
             target=target,
             category=category,
             text=text,
             reporter_id=reporter,
             idempotency_key=None,
             via="bot",
-            settings=runtime.settings,
-            clock=runtime.clock,
+            notify_account_id=account,
         )
         return submitted.case.id
 
 
 def _status_text(runtime: Runtime, case_id: int, reporter: str) -> str:
     with runtime.sessions() as session:
-        case = session.get(Case, case_id)
-        mine = session.query(Report).filter_by(case_id=case_id, reporter_id=reporter).first()
-        if case is None or mine is None:
-            return f"I know of no report of yours in case {case_id}."
-        if mine.outcome is None:
-            return f"Case {case_id} is waiting for a moderator."
-        return f"Case {case_id} was decided: {OUTCOMES[mine.outcome]}."
+        return reporter_status(session, case_id, reporter)
 
 
 class ReportBot:

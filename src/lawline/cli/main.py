@@ -21,6 +21,7 @@ from lawline.cli.staff import register as register_staff_commands
 from lawline.cli.support import open_runtime
 from lawline.cli.transparency import register as register_transparency_commands
 from lawline.cli.triage import register as register_triage_commands
+from lawline.cli.worker import register as register_worker_commands
 from lawline.core.errors import LawlineError
 from lawline.core.settings import Settings
 
@@ -45,6 +46,7 @@ register_staff_commands(app)
 register_moderation_commands(app)
 register_triage_commands(app)
 register_hash_commands(app)
+register_worker_commands(app)
 register_transparency_commands(app)
 
 console = Console()
@@ -250,9 +252,14 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    worker: Annotated[
+        bool,
+        typer.Option(help="Run a worker in-process (off when `lawline worker run` runs apart)."),
+    ] = True,
 ) -> None:
-    """Run the API and pages (and each bot's webhook when its LAWLINE_*_BOT_TOKEN is set);
-    on a non-loopback --host it needs LAWLINE_PUBLIC_URL (the URL authorities sign)."""
+    """Run the API and pages (and each bot's webhook when its LAWLINE_*_BOT_TOKEN is set) with
+    a worker that applies platform actions and notices after commit and runs scheduled jobs; on
+    a non-loopback --host it needs LAWLINE_PUBLIC_URL (the URL authorities sign)."""
     import uvicorn
 
     from lawline.api.app import create_app
@@ -269,7 +276,17 @@ def serve(
     with transaction(runtime.sessions) as session:
         reindex(session, runtime.platform, runtime.clock)
     warm_up(runtime.settings.triage_model, runtime.settings.data_dir)
-    uvicorn.run(create_app(runtime), host=host, port=port, log_config=None)
+    in_process = None
+    if worker:
+        from lawline.worker import worker_for
+
+        in_process = worker_for(runtime)
+        in_process.start()
+    try:
+        uvicorn.run(create_app(runtime), host=host, port=port, log_config=None)
+    finally:
+        if in_process is not None:
+            in_process.stop()
 
 
 def require_public_url(host: str, public_url: str | None) -> None:

@@ -50,7 +50,7 @@ def search_query(
 @moderation_app.command("queue")
 def moderation_queue(limit: Annotated[int, typer.Option(help="At most this many.")] = 30) -> None:
     """Open cases, highest priority first; overdue ones are marked."""
-    from lawline.moderation.decisions import queue
+    from lawline.moderation.queries import queue
 
     runtime = open_runtime()
     table = Table(
@@ -85,7 +85,8 @@ def moderation_decide(
     facts: Annotated[str, typer.Option(help="Facts and circumstances (statement of reasons).")],
     unfounded: Annotated[bool, typer.Option(help="The notices were manifestly unfounded.")] = False,
 ) -> None:
-    """Decide a case; the statement of reasons is recorded and reporters are told."""
+    """Decide a case; the statement of reasons is recorded, and the platform action and the
+    notices to the owner and reporters are queued for the worker."""
     from lawline.moderation.decisions import decide
 
     runtime = open_runtime()
@@ -93,15 +94,13 @@ def moderation_decide(
         staff = logged_in(session, runtime, Action.MODERATION_DECIDE)
         decision = decide(
             session,
-            runtime.platform,
+            runtime.moderation,
             case_id,
             staff=staff,
             action=action,
             category=category,
             facts=facts,
             manifestly_unfounded=unfounded,
-            settings=runtime.settings,
-            clock=runtime.clock,
         )
         decision_id, violation = decision.id, decision.violation_id
     console.print(
@@ -156,7 +155,7 @@ def trusted_flagger_revoke(key_id: str) -> None:
 @moderation_app.command("flaggers")
 def flaggers() -> None:
     """Each trusted flagger's accuracy: the share of its decided notices that were upheld."""
-    from lawline.moderation.decisions import flagger_accuracy
+    from lawline.moderation.queries import flagger_accuracy
 
     runtime = open_runtime()
     with runtime.sessions() as session:
@@ -175,9 +174,7 @@ def export_sor(
     import sys
     from datetime import UTC, date, datetime, time
 
-    from sqlalchemy import select
-
-    from lawline.moderation.models import Decision
+    from lawline.moderation.queries import decisions_since
     from lawline.moderation.statements import to_transparency_database, validate_statement
 
     try:
@@ -187,15 +184,8 @@ def export_sor(
     runtime = open_runtime()
     with runtime.sessions() as session:
         logged_in(session, runtime, Action.MODERATION_EXPORT)
-        rows = (
-            session.execute(
-                select(Decision).where(Decision.decided_at >= start).order_by(Decision.decided_at)
-            )
-            .scalars()
-            .all()
-        )
         lines = []
-        for decision in rows:
+        for decision in decisions_since(session, start):
             line = to_transparency_database(decision)
             if line is None:
                 continue
@@ -247,12 +237,11 @@ def moderation_decide_appeal(
         staff = logged_in(session, runtime, Action.MODERATION_APPEAL_DECIDE)
         appeal = decide_appeal(
             session,
-            runtime.platform,
+            runtime.moderation,
             appeal_id,
             staff=staff,
             reverse=reverse,
             answer=answer,
-            clock=runtime.clock,
         )
         status = appeal.status
     console.print(f"appeal {appeal_id}: {status}")

@@ -171,13 +171,14 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def is_phone_digits(identifier: str) -> bool:
-    """True when `identifier` carries a phone number's digits: a run of 7 or more digits, or
-    all of its digits when it has no letters (`+31 6-1234 5678`), that is a valid number with
-    or without its country code. Such an id would carry the number into the audit log."""
-    runs = re.findall(r"\d{7,}", identifier)
-    if not any(c.isalpha() for c in identifier):
-        runs.append("".join(c for c in identifier if c.isascii() and c.isdigit()))
-    return any(_valid_phone_digits(run) for run in runs if 7 <= len(run) <= 17)
+    """True when `identifier`, less a short prefix such as `tg:`, has no letters and its digits
+    make a valid number with or without the country code (`31612345678`, `tg:31612345678`,
+    `+31 6-1234 5678`). Random ids (hex, base32) keep their letters and pass."""
+    rest = re.sub(r"^[A-Za-z]{1,12}[:_-]", "", identifier)
+    if any(c.isalpha() for c in rest):
+        return False
+    digits = "".join(c for c in rest if c.isascii() and c.isdigit())
+    return 7 <= len(digits) <= 17 and _valid_phone_digits(digits)
 
 
 def _valid_phone_digits(digits: str) -> bool:

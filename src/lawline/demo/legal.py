@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from rich.table import Table
+from sqlalchemy import select
 
 from lawline.api.app import create_app
 from lawline.authorities.service import AuthorityKeys, add_contact, generate_authority_keys
@@ -22,7 +23,11 @@ from lawline.authorities.service import register_authority as register
 from lawline.client import ApiError, AuthorityClient, open_package
 from lawline.core.db import transaction
 from lawline.demo import DemoContext
-from lawline.legal import queries, review
+from lawline.legal import queries, review, user_notices
+from lawline.legal.models import UserNotification
+from lawline.worker import worker_for
+
+GAG = timedelta(days=90)
 
 DUTCH_CASES = (
     [("child_sexual_abuse", "csam")] * 6
@@ -160,7 +165,15 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
         found = submit(
             f"NL {number:02d} {SHORT[offense]}",
             "nl",
-            _document("court_order", f"ORD-2026-{number:03d}", offense, account_id, today),
+            _document(
+                "court_order",
+                f"ORD-2026-{number:03d}",
+                offense,
+                account_id,
+                today,
+                # every fourth order forbids telling the user for three months
+                **({"gag_until": str(today + GAG)} if number % 4 == 0 else {}),
+            ),
         )
         if found:
             accepted.append(found)
@@ -326,3 +339,16 @@ def chapter_legal_requests(ctx: DemoContext) -> None:
         f"{', '.join(sorted(check.files))}; {lines} IP events in range"
     )
     http.close()
+    with transaction(runtime.sessions) as session:
+        # the worker's once-a-minute job, run now: the story does not wait for the next minute
+        user_notices.queue_due_notices(session, runtime.clock)
+    worker_for(runtime).drain()
+    with runtime.sessions() as session:
+        rows = session.execute(select(UserNotification)).scalars().all()
+    sent = [n for n in rows if n.sent_at is not None]
+    told = sum(bool(ctx.platform.notices(n.account_id)) for n in sent)
+    console.print(
+        f"   the worker told {len(sent)} users of the disclosure about them through the platform "
+        f"({told} notices delivered, each an audit entry); {len(rows) - len(sent)} wait until "
+        f"their non-disclosure order ends on {today + GAG} and go out then"
+    )

@@ -23,15 +23,16 @@ from lawline.demo import DemoContext
 from lawline.hashes.models import HashBank
 from lawline.hashes.service import import_hashes
 from lawline.hashes.signals import pdq_hex
-from lawline.moderation import decisions
+from lawline.moderation import decisions, queries
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.models import Violation
 from lawline.moderation.reports import submit_report
-from lawline.moderation.triage_store import configured_model
+from lawline.outbox.service import counts
 from lawline.platform import images
 from lawline.runtime import Runtime
 from lawline.search import service as search
+from lawline.worker import worker_for
 
 THEME_CATEGORY = {
     "drugs": "drugs",
@@ -73,7 +74,6 @@ def _import_demo_bank(session: Session, data_dir: Path, actor: str, clock: Clock
 def chapter_moderation(ctx: DemoContext) -> None:
     runtime, console = ctx.runtime, ctx.console
     rng = random.Random(7)  # noqa: S311 - a reproducible story, not a secret
-    triage = configured_model(runtime.settings.triage_model, runtime.settings.data_dir)
     mo = ctx.staff("mo", ["moderator"])
     with transaction(runtime.sessions) as session:
         indexed = search.reindex(session, ctx.platform, runtime.clock)
@@ -105,16 +105,13 @@ def chapter_moderation(ctx: DemoContext) -> None:
                 return
             submit_report(
                 session,
-                ctx.platform,
-                triage,
+                runtime.moderation,
                 target=target,
                 category=category,
                 text="",
                 reporter_id=reporter,
                 idempotency_key=None,
                 via=via,
-                settings=runtime.settings,
-                clock=runtime.clock,
             )
             reports += 1
 
@@ -142,14 +139,15 @@ def chapter_moderation(ctx: DemoContext) -> None:
             assert channel is not None
             file(f"t.me/{channel.name}", "terrorism", "user-troll01")
     bot_path = _BotPath(runtime)
-    for target, category in through_bot:
-        bot_path.report(target, category)
+    bot_users = [str(first_account + 11 * i + 5) for i in range(len(through_bot))]
+    for (target, category), user in zip(through_bot, bot_users, strict=True):
+        bot_path.report(target, category, int(user))
         reports += 1
     bot_path.close()
     table = Table("case", "target", "reports", "suggested", "decision", title="Moderation queue")
     violators: dict[str, list[str]] = {}
     with transaction(runtime.sessions) as session:
-        for item in decisions.queue(session, runtime.clock, limit=500):
+        for item in queries.queue(session, runtime.clock, limit=500):
             case = item.case
             reported = max(case.categories, key=lambda k: case.categories[k])
             harmless = case.triage_category == "none" and reported == "terrorism"
@@ -158,7 +156,7 @@ def chapter_moderation(ctx: DemoContext) -> None:
                 action = "ban"
             decision = decisions.decide(
                 session,
-                ctx.platform,
+                runtime.moderation,
                 case.id,
                 staff=mo,
                 action=action,
@@ -169,8 +167,6 @@ def chapter_moderation(ctx: DemoContext) -> None:
                     else f"Review of the reported content confirmed {reported} offered publicly."
                 ),
                 manifestly_unfounded=harmless,
-                settings=runtime.settings,
-                clock=runtime.clock,
             )
             suggestion = (
                 f"{case.triage_category} {case.triage_score:.2f}"
@@ -188,6 +184,14 @@ def chapter_moderation(ctx: DemoContext) -> None:
             violators.setdefault(violation.category, []).append(violation.account_id)
     with runtime.sessions() as session:
         after = [h.name for h in search.search(session, word, 50)]
+        queued = counts(session)["pending"]
+    listed_before_worker = ctx.platform.channel(probe.id).listed  # type: ignore[union-attr]
+    worker = worker_for(runtime)
+    applied = worker.run_once()
+    with runtime.sessions() as session:
+        left = counts(session)
+    owner_notices = ctx.platform.notices(probe.owner_id)
+    told = sum(bool(ctx.platform.notices(user)) for user in bot_users)
     ctx.violators = violators
     console.print(
         f"[bold]2b. Reports and moderation[/]: {indexed} channels in search; {reports} "
@@ -203,6 +207,23 @@ def chapter_moderation(ctx: DemoContext) -> None:
     console.print(
         f"   search for {word!r}: t.me/{probe.name} found before the decision: "
         f"{probe.name in before}; after: {probe.name in after}"
+    )
+    console.print(
+        f"   the decisions committed {queued} intents (platform actions, statements of reasons, "
+        f"outcomes for bot reporters); t.me/{probe.name} was still listed on the platform until "
+        f"the worker ran: {listed_before_worker}. The worker applied {applied} "
+        f"({left['done']} done, {left['pending'] + left['failing']} left); listed now: "
+        f"{ctx.platform.channel(probe.id).listed}"  # type: ignore[union-attr]
+    )
+    if owner_notices:
+        console.print(
+            f"   the owner of t.me/{probe.name} was told through the platform: "
+            f"{owner_notices[0][1][:150]}…",
+            soft_wrap=True,
+            highlight=False,
+        )
+    console.print(
+        f"   {told} of {len(bot_users)} bot reporters were sent the outcome by the platform"
     )
     console.print(
         "   violations recorded by bans and removals: "
@@ -240,8 +261,8 @@ class _BotPath:
         )
         response.raise_for_status()
 
-    def report(self, target: str, category: str) -> None:
-        user = {"id": 7000 + self.update_id, "is_bot": False, "first_name": "User"}
+    def report(self, target: str, category: str, user_id: int) -> None:
+        user = {"id": user_id, "is_bot": False, "first_name": "User"}
         chat = {"id": user["id"], "type": "private"}
         self._send(
             0,

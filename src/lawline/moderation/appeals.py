@@ -1,6 +1,7 @@
 """Appeals (DSA Art. 20): the owner appeals within six months; a different moderator decides,
-never automatically, and writes the answer; a reversal restores the channel to search and voids
-the violation."""
+never automatically, and writes the answer. A reversal undoes exactly what the decision did (the
+same row of the actions table, read backwards), restores the channel to search, voids the
+violation and tells the appellant."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from lawline.audit import service as audit
 from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.core.ids import new_id
+from lawline.moderation import effects
+from lawline.moderation.actions import platform_calls, rule
+from lawline.moderation.context import ModerationContext
+from lawline.moderation.decisions import target_of
 from lawline.moderation.models import Appeal, Case, Decision
 from lawline.moderation.violations import void_violation
-from lawline.platform.protocol import Platform
+from lawline.moderation.workflow import AppealStatus, move_appeal
 from lawline.search import service as search
 from lawline.staff.service import Action, Staff
 
@@ -43,6 +48,8 @@ def file_appeal(
         raise Conflict("the decision is appealed already", code="appeal_exists", appeal=filed)
     if decision.action == "no_action":
         raise Conflict("nothing was restricted", code="nothing_to_appeal")
+    if decision.reversed_at is not None:
+        raise Conflict("the decision was reversed already", code="decision_reversed")
     if clock.now() > decision.decided_at + APPEAL_WINDOW:
         raise Conflict("the six-month appeal window has closed", code="appeal_window_closed")
     if len(grounds.strip()) < 10:
@@ -53,7 +60,7 @@ def file_appeal(
         appellant_account_id=appellant_account_id,
         grounds=grounds.strip(),
         filed_at=clock.now(),
-        status="open",
+        status=AppealStatus.OPEN.value,
     )
     session.add(appeal)
     session.flush()
@@ -68,41 +75,52 @@ def file_appeal(
     return appeal
 
 
+def _lock(session: Session, model: type[Appeal] | type[Decision], key: str) -> object | None:
+    return session.execute(
+        select(model)
+        .where(model.id == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
 def decide_appeal(
     session: Session,
-    platform: Platform,
+    ctx: ModerationContext,
     appeal_id: str,
     *,
     staff: Staff,
     reverse: bool,
     answer: str,
-    clock: Clock,
 ) -> Appeal:
     staff.require(Action.MODERATION_APPEAL_DECIDE)
-    appeal = session.get(Appeal, appeal_id, with_for_update=True)
-    if appeal is None:
+    appeal = _lock(session, Appeal, appeal_id)
+    if not isinstance(appeal, Appeal):
         raise NotFound(f"no appeal {appeal_id}", code="appeal_not_found")
-    if appeal.status != "open":
+    # Two appeals against one decision share its row lock: the second waits for the first and
+    # then sees it reversed, so a reversal (and its voiding) happens once.
+    decision = _lock(session, Decision, appeal.decision_id)
+    assert isinstance(decision, Decision)
+    if appeal.status != AppealStatus.OPEN.value:
         raise Conflict("the appeal is decided already", code="appeal_decided")
-    decision = session.get(Decision, appeal.decision_id)
-    assert decision is not None
     if decision.moderator == staff.actor:
         raise Forbidden("a different moderator decides the appeal", code="same_moderator")
     if len(answer.strip()) < 10:
         raise InvalidInput("write the answer the appellant receives", code="answer_missing")
+    if reverse and decision.reversed_at is not None:
+        raise Conflict("the decision was reversed already", code="decision_reversed")
     case = session.get(Case, decision.case_id)
     assert case is not None
+    clock = ctx.clock
     now = clock.now()
     if reverse:
-        if case.channel_id is not None and decision.action in ("delist", "remove", "ban"):
-            if case.post_id is not None:
-                platform.set_post_removed(case.channel_id, case.post_id, False)
-            else:
-                platform.set_channel_removed(case.channel_id, False)
-                platform.set_channel_listed(case.channel_id, True)
-                search.set_listed(session, case.channel_id, True, clock)
-        if decision.action == "ban" and case.account_id is not None:
-            platform.set_account_banned(case.account_id, False)
+        restriction = rule(decision.action, case.target_kind)
+        undo = platform_calls(restriction, target_of(case), undo=True)
+        if restriction.hides_from_search and case.channel_id is not None:
+            search.set_listed(session, case.channel_id, True, clock)
+        effects.enqueue_calls(
+            session, undo, key=f"{decision.id}:undo", subject=f"case:{case.id}", clock=clock
+        )
         if decision.violation_id is not None:
             void_violation(
                 session,
@@ -112,8 +130,17 @@ def decide_appeal(
                 clock=clock,
             )
         decision.reversed_at = now
-    appeal.status = "reversed" if reverse else "upheld"
+    move_appeal(appeal, AppealStatus.REVERSED if reverse else AppealStatus.UPHELD)
     appeal.decided_by, appeal.answer, appeal.decided_at = staff.actor, answer.strip(), now
+    outcome = "reversed: the restriction is lifted" if reverse else "rejected: the decision stands"
+    effects.enqueue_notice(
+        session,
+        key=f"{appeal.id}:answer",
+        account_id=appeal.appellant_account_id,
+        message=f"Your appeal against decision {decision.id} was {outcome}. {appeal.answer}",
+        subject=f"decision:{decision.id}",
+        clock=clock,
+    )
     audit.append(
         session,
         "appeal.decided",

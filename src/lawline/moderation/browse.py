@@ -9,8 +9,8 @@ from typing import Generic, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lawline.moderation.decisions import QueuedCase, flagger_accuracy, rank
 from lawline.moderation.models import Appeal, Case, Decision, Report, TrustedFlagger
+from lawline.moderation.queries import QueuedCase, flagger_accuracy, rank
 from lawline.staff.models import StaffMember
 
 PAGE_SIZE = 25

@@ -1,73 +1,35 @@
 """Moderators decide cases: `no_action`, `delist`, `remove` or `ban`, each with a statement of
-reasons. The action is carried out on the platform and in lawline's search in the same step;
-`remove` and `ban` record a violation for the owning account (what the legal checks rely on);
-reporters learn the outcome; manifestly unfounded notices count against their reporter."""
+reasons. What the action does comes from the actions table: lawline's own search changes in the
+decision's transaction (so the next request no longer finds the channel), and the platform
+actions and notices are committed with it as intents the worker applies after commit. `remove`
+and `ban` record a violation for the owning account (what the legal checks rely on); reporters
+learn the outcome; manifestly unfounded notices count against their reporter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
-from lawline.core.clock import Clock
-from lawline.core.errors import Conflict, InvalidInput, NotFound
+from lawline.core.errors import InvalidInput, NotFound
 from lawline.core.ids import new_id
-from lawline.core.settings import Settings
+from lawline.moderation import effects
+from lawline.moderation.actions import Rule, Target, platform_calls, rule
 from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Decision, Report, Reporter, TrustedFlagger
 from lawline.moderation.statements import EEA_AND_EU, build_statement
 from lawline.moderation.triage import UNCERTAIN
 from lawline.moderation.violations import record_violation
-from lawline.platform.protocol import Platform
+from lawline.moderation.workflow import CaseStatus, move_case
+from lawline.platform.protocol import Channel
 from lawline.search import service as search
 from lawline.staff.service import Action, Staff
 
-ACTIONS = ("no_action", "delist", "remove", "ban")
 
-
-@dataclass(frozen=True)
-class QueuedCase:
-    case: Case
-    priority: float
-    overdue: bool
-
-
-def priority(case: Case, now_hours_old: float, overdue: bool) -> float:
-    """Known media first (a hash-bank match), then overdue, trusted flaggers, severity, the
-    triage score, reporters, age."""
-    worst = max((CATEGORIES[c].severity for c in case.categories), default=1)
-    no_label = (None, "none", UNCERTAIN)
-    suggested = (case.triage_score or 0.0) if case.triage_category not in no_label else 0.0
-    return (
-        (100_000 if case.media_match else 0)
-        + (10_000 if overdue else 0)
-        + (1_000 if case.trusted else 0)
-        + worst * 50
-        + suggested * 40
-        + min(case.reporters, 50) * 2
-        + min(now_hours_old, 72)
-    )
-
-
-def rank(case: Case, now: datetime) -> QueuedCase:
-    """A case's place in the queue now; a decided case is never overdue."""
-    overdue = case.status == "open" and case.deadline_at < now
-    hours_old = (now - case.first_report_at).total_seconds() / 3600
-    return QueuedCase(case, priority(case, hours_old, overdue), overdue)
-
-
-def queue(session: Session, clock: Clock, limit: int = 100) -> list[QueuedCase]:
-    now = clock.now()
-    open_cases = session.execute(select(Case).where(Case.status == "open")).scalars().all()
-    items = [rank(c, now) for c in open_cases]
-    items.sort(key=lambda q: (-q.priority, q.case.first_report_at))
-    return items[:limit]
-
-
-def _lock_open_case(session: Session, case_id: int) -> Case:
+def _lock_case(session: Session, case_id: int) -> Case:
     case = session.execute(
         select(Case)
         .where(Case.id == case_id)
@@ -76,39 +38,16 @@ def _lock_open_case(session: Session, case_id: int) -> Case:
     ).scalar_one_or_none()
     if case is None:
         raise NotFound(f"no case {case_id}", code="case_not_found")
-    if case.status != "open":
-        raise Conflict(f"case {case_id} is decided already", code="case_decided")
     return case
 
 
-def _apply(platform: Platform, session: Session, case: Case, action: str, clock: Clock) -> None:
-    if action == "no_action":
-        return
-    if action in ("delist", "remove") and case.channel_id is None:
-        raise InvalidInput(
-            f"{action} applies to channels and posts; ban the account instead",
-            code="action_not_applicable",
-        )
-    removes_channel = case.target_kind == "channel" and action in ("remove", "ban")
-    if action == "delist" or removes_channel:
-        assert case.channel_id is not None
-        platform.set_channel_listed(case.channel_id, False)
-        if removes_channel:
-            platform.set_channel_removed(case.channel_id, True)
-        search.set_listed(session, case.channel_id, False, clock)
-    elif action == "remove" or (action == "ban" and case.target_kind == "post"):
-        assert case.channel_id is not None
-        assert case.post_id is not None
-        platform.set_post_removed(case.channel_id, case.post_id, True)
-    if action == "ban":
-        if case.account_id is None:
-            raise InvalidInput("this target has no owning account", code="action_not_applicable")
-        platform.set_account_banned(case.account_id, True)
+def target_of(case: Case) -> Target:
+    return Target(case.channel_id, case.post_id, case.account_id)
 
 
 def decide(
     session: Session,
-    platform: Platform,
+    ctx: ModerationContext,
     case_id: int,
     *,
     staff: Staff,
@@ -117,12 +56,8 @@ def decide(
     facts: str,
     manifestly_unfounded: bool = False,
     territorial_scope: list[str] | None = None,
-    settings: Settings,
-    clock: Clock,
 ) -> Decision:
     staff.require(Action.MODERATION_DECIDE)
-    if action not in ACTIONS:
-        raise InvalidInput(f"action is one of {', '.join(ACTIONS)}", code="action_unknown")
     if category not in CATEGORIES:
         raise InvalidInput("unknown category", code="category_unknown")
     if len(facts.strip()) < 10:
@@ -137,8 +72,11 @@ def decide(
     scope = territorial_scope or list(EEA_AND_EU)
     if set(scope) - set(EEA_AND_EU):
         raise InvalidInput("territorial scope lists EU/EEA country codes", code="scope_invalid")
-    case = _lock_open_case(session, case_id)
-    now = clock.now()
+    case = _lock_case(session, case_id)
+    restriction = rule(action, case.target_kind)
+    calls = platform_calls(restriction, target_of(case))
+    move_case(case, CaseStatus.DECIDED)
+    clock, platform = ctx.clock, ctx.platform
     channel = platform.channel(case.channel_id) if case.channel_id else None
     content_date = case.first_report_at.date()
     if case.post_id is not None and case.channel_id is not None:
@@ -159,7 +97,7 @@ def decide(
         action=action,
         category=category,
         moderator=staff.actor,
-        decided_at=now,
+        decided_at=clock.now(),
         suggestion_category=case.triage_category,
         suggestion_score=case.triage_score,
         suggestion_model=case.triage_model,
@@ -180,10 +118,9 @@ def decide(
         content_date=content_date,
         source_identity=", ".join(flagger_names) or None,
     )
-    _apply(platform, session, case, action, clock)
     session.add(decision)
     session.flush()
-    if action in ("remove", "ban") and case.account_id is not None:
+    if restriction.records_violation and case.account_id is not None:
         violation = record_violation(
             session,
             account_id=case.account_id,
@@ -194,14 +131,25 @@ def decide(
             clock=clock,
         )
         decision.violation_id = violation.id
-    case.status = "decided"
-    case.open_key = None
-    _tell_reporters(session, case, action, manifestly_unfounded, settings, clock)
+    if restriction.hides_from_search and case.channel_id is not None:
+        search.set_listed(session, case.channel_id, False, clock)
+    subject = f"case:{case.id}"
+    effects.enqueue_calls(session, calls, key=f"{decision.id}:apply", subject=subject, clock=clock)
+    if restriction.flags and case.account_id is not None:
+        effects.enqueue_notice(
+            session,
+            key=f"{decision.id}:statement",
+            account_id=case.account_id,
+            message=statement_notice(decision, restriction, _display(case, channel)),
+            subject=subject,
+            clock=clock,
+        )
+    _tell_reporters(session, ctx, case, decision, restriction, manifestly_unfounded)
     audit.append(
         session,
         "decision.made",
         actor=staff.actor,
-        subject=f"case:{case.id}",
+        subject=subject,
         body={
             "decision": decision.id,
             "action": action,
@@ -215,13 +163,49 @@ def decide(
     return decision
 
 
+def _display(case: Case, channel: Channel | None) -> str:
+    if case.target_kind == "account" or channel is None:
+        return "your account"
+    if case.post_id is not None:
+        return f"your post t.me/{channel.name}/{case.post_id}"
+    return f"your channel t.me/{channel.name}"
+
+
+def statement_notice(decision: Decision, restriction: Rule, display: str) -> str:
+    """The statement of reasons as the owner receives it (DSA Art. 17)."""
+    s = decision.statement
+    ground = s["legal_ground"] if s["ground"] == "illegal" else s["terms_ground"]
+    return (
+        f"Decision {decision.id} on {display}: {restriction.owner_text}. "
+        f"Ground: {ground}. Facts: {s['facts']} "
+        f"This was decided by a person; software only ranked the reports. {s['redress']}"
+    )
+
+
 def _tell_reporters(
-    session: Session, case: Case, action: str, unfounded: bool, settings: Settings, clock: Clock
+    session: Session,
+    ctx: ModerationContext,
+    case: Case,
+    decision: Decision,
+    restriction: Rule,
+    unfounded: bool,
 ) -> None:
+    settings, clock = ctx.settings, ctx.clock
     now = clock.now()
     reports = session.execute(select(Report).where(Report.case_id == case.id)).scalars().all()
     for report in reports:
-        report.outcome = action
+        report.outcome = decision.action
+        if report.notify_account_id is not None:
+            message = f"Your report about case {case.id} was decided: {restriction.outcome}."
+            effects.enqueue_reporter_outcome(
+                session,
+                report,
+                report.notify_account_id,
+                message,
+                key=f"{decision.id}:reporter:{report.id}",
+                clock=clock,
+            )
+            report.notify_account_id = None  # kept only until the outcome is on its way
         if not unfounded or report.trusted_flagger_id is not None:
             continue
         reporter = session.get(Reporter, report.reporter_id)
@@ -254,17 +238,3 @@ def _tell_reporters(
                 body={"unfounded": reporter.unfounded},
                 clock=clock,
             )
-
-
-def flagger_accuracy(session: Session) -> dict[str, tuple[int, int]]:
-    """Per trusted flagger: (notices upheld by a restricting decision, notices decided)."""
-    rows = session.execute(
-        select(TrustedFlagger.name, Report.outcome)
-        .join(Report, Report.trusted_flagger_id == TrustedFlagger.id)
-        .where(Report.outcome.is_not(None))
-    ).all()
-    result: dict[str, tuple[int, int]] = {}
-    for name, outcome in rows:
-        upheld, decided = result.get(name, (0, 0))
-        result[name] = (upheld + (outcome != "no_action"), decided + 1)
-    return result

@@ -104,6 +104,8 @@ class Report(Base):
     trusted_flagger_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(index=True)
     outcome: Mapped[str | None] = mapped_column(String(20))
+    # the platform account to push the outcome to (a bot reporter); erased once it is queued
+    notify_account_id: Mapped[str | None] = mapped_column(String(64))
     notified_at: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("reporter_id", "idempotency_key"),)

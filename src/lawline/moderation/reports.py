@@ -24,9 +24,9 @@ from lawline.core.pii import find_personal_data, is_phone_digits
 from lawline.core.settings import Settings
 from lawline.hashes.service import match_media, record_match
 from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Report, Reporter, TrustedFlagger
 from lawline.moderation.targets import Target, resolve_target
-from lawline.moderation.triage import TriageModel
 from lawline.platform.protocol import Media, Platform
 
 MAX_TEXT = 2000
@@ -191,8 +191,7 @@ def _match_known_media(session: Session, platform: Platform, case: Case, clock: 
 
 def submit_report(
     session: Session,
-    platform: Platform,
-    triage: TriageModel | None,
+    ctx: ModerationContext,
     *,
     target: str,
     category: str,
@@ -200,9 +199,11 @@ def submit_report(
     reporter_id: str,
     idempotency_key: str | None,
     via: str,
-    settings: Settings,
-    clock: Clock,
+    notify_account_id: str | None = None,
 ) -> Submitted:
+    """File a report. `notify_account_id` is the reporter's platform account when the front end
+    knows it for sure (the bot's Telegram user): the outcome is then pushed to it."""
+    platform, settings, clock = ctx.platform, ctx.settings, ctx.clock
     now = clock.now()
     _check_input(category, text, reporter_id)
     reporter = _locked_reporter(session, reporter_id)
@@ -241,6 +242,7 @@ def submit_report(
         channel=via,
         trusted_flagger_id=flagger.id if flagger else None,
         created_at=now,
+        notify_account_id=notify_account_id,
     )
     session.add(report)
     reporter.reports += 1
@@ -255,9 +257,10 @@ def submit_report(
     case.reporters = session.execute(
         select(func.count(func.distinct(Report.reporter_id))).where(Report.case_id == case.id)
     ).scalar_one()
-    if triage is not None and case.triage_model is None:
+    if case.triage_model is None:
         content = target_text(platform, case)
-        if content:
+        triage = ctx.triage() if content else None
+        if triage is not None:
             suggestion = triage.score(content)
             case.triage_category = suggestion.category
             case.triage_score = round(suggestion.score, 4)

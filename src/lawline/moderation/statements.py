@@ -12,6 +12,7 @@ from typing import Any
 import pycountry
 
 from lawline.core.pii import mask_personal_data
+from lawline.moderation.actions import RULES
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.models import Case, Decision
 
@@ -120,11 +121,6 @@ LANGUAGES = {str(lang.alpha_2).upper() for lang in pycountry.languages if hasatt
 _PUID = re.compile(r"^[a-zA-Z0-9-_]+$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-ACTION_VISIBILITY = {
-    "delist": ["DECISION_VISIBILITY_CONTENT_DEMOTED"],  # removed from in-app search
-    "remove": ["DECISION_VISIBILITY_CONTENT_REMOVED"],
-}
-
 
 def build_statement(
     case: Case,
@@ -138,14 +134,11 @@ def build_statement(
 ) -> dict[str, Any]:
     """The statement of reasons as lawline keeps and shows it (DSA Art. 17(3) fields)."""
     category = CATEGORIES[decision.category]
+    restriction = RULES[(decision.action, case.target_kind)]
     return {
         "action": decision.action,
-        "decision_visibility": (
-            ["DECISION_VISIBILITY_CONTENT_REMOVED"]
-            if decision.action == "ban" and case.channel_id is not None
-            else ACTION_VISIBILITY.get(decision.action)
-        ),
-        "decision_account": "DECISION_ACCOUNT_TERMINATED" if decision.action == "ban" else None,
+        "decision_visibility": list(restriction.visibility) or None,
+        "decision_account": restriction.account,
         "ground": "illegal" if category.illegal else "terms",
         "legal_ground": category.legal_ground,
         "terms_ground": f"Terms of Service: {category.label}",

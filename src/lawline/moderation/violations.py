@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
@@ -50,13 +50,23 @@ def record_violation(
 def void_violation(
     session: Session, violation_id: int, *, reason: str, actor: str, clock: Clock | None = None
 ) -> Violation:
-    violation = session.get(Violation, violation_id)
+    now = (clock or SystemClock()).now()
+    # One statement that voids only a live violation: of two racing callers, one changes the row
+    voided = session.execute(
+        update(Violation)
+        .where(Violation.id == violation_id, Violation.voided_at.is_(None))
+        .values(voided_at=now, voided_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    violation = session.execute(
+        select(Violation)
+        .where(Violation.id == violation_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if violation is None:
         raise NotFound(f"no violation {violation_id}", code="violation_not_found")
-    if violation.voided_at is not None:
+    if voided.rowcount == 0:  # type: ignore[attr-defined]
         raise Conflict("the violation is voided already", code="violation_voided")
-    violation.voided_at = (clock or SystemClock()).now()
-    violation.voided_reason = reason
     audit.append(
         session,
         "violation.voided",

@@ -77,6 +77,16 @@ CREATE TABLE IF NOT EXISTS media (
     PRIMARY KEY (channel_id, post_id, id)
 ) WITHOUT ROWID;
 """
+# The platform's delivery queue for lawline's notices; made on first connection, so files
+# generated before it existed gain it too.
+NOTICES = """
+CREATE TABLE IF NOT EXISTS notices (
+    key TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    message TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+"""
 
 
 def _ts(value: int) -> datetime:
@@ -111,6 +121,7 @@ class EmbeddedPlatform(Platform):
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA foreign_keys=ON")
+            connection.executescript(NOTICES)
             self._local.connection = connection
         return connection
 
@@ -274,6 +285,27 @@ class EmbeddedPlatform(Platform):
         return self._update(
             "UPDATE accounts SET banned = ? WHERE id = ?", banned, _int_id(account_id)
         )
+
+    def notify_user(self, account_id: str, message: str, *, key: str) -> bool:
+        key_id = _int_id(account_id)
+        with self._write() as connection:
+            found = connection.execute("SELECT 1 FROM accounts WHERE id = ?", (key_id,))
+            if found.fetchone() is None:
+                return False
+            connection.execute(
+                "INSERT OR IGNORE INTO notices (key, account_id, message, at) VALUES (?, ?, ?, ?)",
+                (key, key_id, message, int(datetime.now(UTC).timestamp())),
+            )
+        return True
+
+    def notices(self, account_id: str) -> list[tuple[str, str]]:
+        """(key, message) of the notices delivered to an account, oldest first (what the
+        messenger shows the user; used by the demo and the tests)."""
+        rows = self._all(
+            "SELECT key, message FROM notices WHERE account_id = ? ORDER BY at, rowid",
+            _int_id(account_id),
+        )
+        return [(str(k), str(m)) for k, m in rows]
 
     # synthetic ground truth, for the demo and the tests only
     def channels_by_theme(self) -> dict[str, list[str]]:

@@ -166,5 +166,16 @@ class Platform(ABC):
     @abstractmethod
     def set_account_banned(self, account_id: str, banned: bool) -> bool: ...
 
+    # delivery
+    @abstractmethod
+    def notify_user(self, account_id: str, message: str, *, key: str) -> bool:
+        """Hand a notice to the platform for delivery to the account (a statement of reasons,
+        an outcome for a reporter, a disclosure notice after the gag date).
+
+        `key` identifies the notice: a second call with the same key delivers nothing new, so a
+        worker that retries after a crash never sends a notice twice. False when the account
+        does not exist.
+        """
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; the default holds none."""

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, column, create_engine, insert, table, text
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
 
 from lawline.core.errors import ConfigurationError
 from lawline.core.pii import IPAddress, PhoneNumber
@@ -71,6 +72,8 @@ ACTIONS: dict[str, set[str]] = {
     "set_account_banned": {"account_id", "banned"},
 }
 _ENV_REF = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*)\}$")
+_TABLE_NAME = re.compile(r"^(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)$")
+DEFAULT_NOTICES_TABLE = "lawline_notices"
 
 
 def _time(value: Any) -> datetime:
@@ -95,11 +98,27 @@ class SqlPlatform(Platform):
     name = "sql"
 
     def __init__(
-        self, engine: Engine, reads: Mapping[str, str], actions: Mapping[str, str]
+        self,
+        engine: Engine,
+        reads: Mapping[str, str],
+        actions: Mapping[str, str],
+        notices_table: str = DEFAULT_NOTICES_TABLE,
     ) -> None:
         self.engine = engine
         self._reads = {key: text(sql) for key, sql in reads.items()}
         self._actions = {key: text(sql) for key, sql in actions.items()}
+        match = _TABLE_NAME.match(notices_table)
+        if match is None:
+            raise ConfigurationError(f"[notifications] table {notices_table!r} is not a table name")
+        # lawline writes notices into this table; the platform reads and delivers them
+        self._notices = table(
+            match.group(2),
+            column("notice_key"),
+            column("account_id"),
+            column("message"),
+            column("created_at"),
+            schema=match.group(1),
+        )
 
     @classmethod
     def from_config(cls, path: Path, *, url: str | None = None) -> SqlPlatform:
@@ -115,8 +134,12 @@ class SqlPlatform(Platform):
             raw_url = os.environ.get(env.group(1), "")
         if not raw_url:
             raise ConfigurationError(f"{path}: [platform] url is missing or its variable is unset")
+        notices = config.get("notifications", {}).get("table", DEFAULT_NOTICES_TABLE)
         return cls(
-            create_engine(normalise_database_url(raw_url), pool_pre_ping=True), reads, actions
+            create_engine(normalise_database_url(raw_url), pool_pre_ping=True),
+            reads,
+            actions,
+            notices_table=str(notices),
         )
 
     def _rows(self, statement: str, **params: Any) -> list[RowMapping]:
@@ -229,6 +252,22 @@ class SqlPlatform(Platform):
 
     def set_account_banned(self, account_id: str, banned: bool) -> bool:
         return self._act("set_account_banned", account_id=account_id, banned=banned)
+
+    def notify_user(self, account_id: str, message: str, *, key: str) -> bool:
+        if self.resolve_account(AccountRef("id", account_id)) is None:
+            return False
+        row = {
+            "notice_key": key,
+            "account_id": account_id,
+            "message": message,
+            "created_at": datetime.now(UTC),
+        }
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(self._notices).values(**row))
+        except IntegrityError:  # the notice_key is unique: this notice was handed over before
+            pass
+        return True
 
     def close(self) -> None:
         self.engine.dispose()

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 from lawline.boundary import RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, NotFound
 from lawline.moderation import browse, casework
+from lawline.moderation.actions import ACTIONS
 from lawline.moderation.appeals import decide_appeal
 from lawline.moderation.categories import CATEGORIES
-from lawline.moderation.decisions import ACTIONS, decide, rank
+from lawline.moderation.decisions import decide
 from lawline.moderation.models import Case
+from lawline.moderation.queries import rank
 from lawline.moderation.reports import target_text
 from lawline.runtime import Runtime
 from lawline.staff.service import Staff, get_staff
@@ -130,15 +132,13 @@ def decide_case(
     try:
         decide(
             session,
-            runtime.platform,
+            runtime.moderation,
             case_id,
             staff=staff,
             action=action,
             category=category,
             facts=facts,
             manifestly_unfounded=manifestly_unfounded,
-            settings=runtime.settings,
-            clock=runtime.clock,
         )
     except LawlineError as error:
         return _after_case(request, session, runtime, case_id, "", error)
@@ -221,12 +221,11 @@ def decide_an_appeal(
     try:
         decide_appeal(
             session,
-            runtime.platform,
+            runtime.moderation,
             appeal_id,
             staff=staff,
             reverse=outcome == "reverse",
             answer=answer,
-            clock=runtime.clock,
         )
     except LawlineError as error:
         session.rollback()

@@ -18,7 +18,6 @@ from lawline.boundary import RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.reports import submit_report
-from lawline.moderation.triage_store import configured_model
 from lawline.search import service as search_service
 from lawline.web.render import page, set_cookie
 from lawline.web.sessions import Csrf
@@ -78,16 +77,13 @@ def report(
     try:
         submitted = submit_report(
             session,
-            runtime.platform,
-            configured_model(runtime.settings.triage_model, runtime.settings.data_dir),
+            runtime.moderation,
             target=target,
             category=category,
             text=text,
             reporter_id=f"web:{reporter}",
             idempotency_key=None,
             via="web",
-            settings=runtime.settings,
-            clock=runtime.clock,
         )
     except LawlineError as error:
         session.rollback()

@@ -66,7 +66,6 @@ def logout(request: Request, session: SessionDep, runtime: RuntimeDep) -> Redire
     token = request.cookies.get(STAFF_COOKIE)
     if token:
         log_out(session, token, runtime.clock)  # the token stops working, not only the cookie
-        session.commit()
     response = RedirectResponse("/staff/login", status_code=303)
     response.delete_cookie(STAFF_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")

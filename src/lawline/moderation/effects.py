@@ -1,0 +1,65 @@
+"""The intents a moderation decision commits with it: platform actions from the actions table,
+the statement of reasons for the owner, outcomes for reporters and answers for appellants. The
+worker applies them after commit (`lawline.worker` registers the handlers)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from lawline.core.clock import Clock
+from lawline.moderation.actions import PlatformCall
+from lawline.moderation.models import Report
+from lawline.outbox import service as outbox
+
+PLATFORM_ACTION = "platform.action"
+NOTICE = "platform.notice"
+REPORTER_OUTCOME = "moderation.reporter_outcome"
+
+
+def enqueue_calls(
+    session: Session, calls: list[PlatformCall], *, key: str, subject: str, clock: Clock
+) -> None:
+    for call in calls:
+        outbox.enqueue(
+            session,
+            key=f"{key}:{call.flag.value}",
+            kind=PLATFORM_ACTION,
+            lane=call.lane,
+            subject=subject,
+            payload={"method": call.method, "args": call.args},
+            clock=clock,
+        )
+
+
+def enqueue_notice(
+    session: Session, *, key: str, account_id: str, message: str, subject: str, clock: Clock
+) -> None:
+    outbox.enqueue(
+        session,
+        key=key,
+        kind=NOTICE,
+        lane=f"notice:{account_id}",
+        subject=subject,
+        payload={"account_id": account_id, "message": message},
+        clock=clock,
+    )
+
+
+def enqueue_reporter_outcome(
+    session: Session, report: Report, account_id: str, message: str, *, key: str, clock: Clock
+) -> None:
+    outbox.enqueue(
+        session,
+        key=key,
+        kind=REPORTER_OUTCOME,
+        lane=f"notice:{account_id}",
+        subject=f"case:{report.case_id}",
+        payload={"report_id": report.id, "account_id": account_id, "message": message},
+        clock=clock,
+    )
+
+
+def mark_reporter_told(session: Session, report_id: str, clock: Clock) -> None:
+    report = session.get(Report, report_id)
+    if report is not None and report.notified_at is None:
+        report.notified_at = clock.now()
