@@ -228,8 +228,6 @@ def test_a_statement_without_facts_cites_dsa_article_17_3_b() -> None:
             action="delist",
             category="drugs",
             facts="short",
-            settings=None,  # type: ignore[arg-type]
-            clock=None,  # type: ignore[arg-type]
         )
     assert caught.value.code == "facts_missing"
     assert "Art. 17(3)(b)" in caught.value.message

@@ -38,27 +38,22 @@ def test_export_redacts_personal_data_in_every_free_text_field(
     channel = world.channel_named("drugs", 1 if flagger else 0)
     case = submit_report(
         world.session,
-        world.platform,
-        world.triage,
+        world.ctx,
         target=f"t.me/{channel}",
         category=category,
         text="",
         reporter_id=reporter,
         idempotency_key=None,
         via="api",
-        settings=world.settings,
-        clock=world.clock,
     ).case
     decision = decisions.decide(
         world.session,
-        world.platform,
+        world.ctx,
         case.id,
         staff=world.mo,
         action="delist",
         category=category,
         facts=FACTS,
-        settings=world.settings,
-        clock=world.clock,
     )
     line = to_transparency_database(decision)
     assert line is not None
