@@ -1,12 +1,18 @@
 """Build the triage corpus shipped with lawline (src/lawline/moderation/triage_data/).
 
-The source is `triage_data/corpus/<lang>.txt`: labelled texts written by hand for lawline, in
-blocks opened by `@ <label> <source> [heldout]` (a lone `@` closes a block, `#` starts a
-comment). A block is one source and one way of writing: shop adverts, channel titles, slang
-posts, forum chat, news, harm-reduction advice and so on. Blocks marked `heldout` were written
-separately, in a register the training blocks of that language and label do not use, and form
-`heldout.jsonl`: the split is by source and phrasing, never by sentence. `train.jsonl` holds
-every other block plus the filled-in templates of the first corpus (`triage_templates.py`).
+The sources are labelled texts written by hand for lawline, in blocks opened by
+`@ <label> <source>` (a lone `@` closes a block, `#` starts a comment). A block is one source
+and one way of writing: shop adverts, channel titles, slang posts, forum chat, news,
+harm-reduction advice and so on. The language is the file name up to its first dot.
+
+- `triage_data/corpus/<lang>[.<part>].txt` are the training texts (`train.jsonl`), with the
+  filled-in templates of the first corpus (`triage_templates.py`) unless `--no-templates`.
+  Blocks there marked `heldout` were the first evaluation set; they were looked at while the
+  corpus grew, so they are training data now.
+- `triage_data/heldout/<lang>.txt` is the frozen evaluation set (`heldout.jsonl`), written by
+  other authors, from other sources and in other registers than any training block, without
+  reading the training texts: the split is by source and phrasing, never by sentence.
+
 A training text equal to a held-out one (ignoring case) is dropped. Released under CC0 1.0.
 Run: python scripts/make_triage_corpus.py [--no-templates]
 """
@@ -35,11 +41,10 @@ LABELS = {
 }
 
 
-def read_language(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    lang = path.stem
-    train: list[dict[str, str]] = []
-    held_out: list[dict[str, str]] = []
-    block: tuple[str, str, bool] | None = None
+def read_blocks(path: Path) -> list[dict[str, str]]:
+    lang = path.name.split(".")[0]
+    rows: list[dict[str, str]] = []
+    block: tuple[str, str] | None = None
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -49,25 +54,23 @@ def read_language(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]
             if not words:
                 block = None
                 continue
-            if len(words) not in (2, 3) or words[0] not in LABELS:
-                raise SystemExit(f"{path}:{number}: expected '@ <label> <source> [heldout]'")
-            block = (words[0], words[1], words[2:] == ["heldout"])
+            if len(words) not in (2, 3) or words[0] not in LABELS:  # 3: an old 'heldout' mark
+                raise SystemExit(f"{path}:{number}: expected '@ <label> <source>'")
+            block = (words[0], words[1])
             continue
         if block is None:
             raise SystemExit(f"{path}:{number}: text outside a block")
-        label, source, is_held_out = block
-        row = {"text": line, "label": label, "lang": lang, "source": f"{lang}/{source}"}
-        (held_out if is_held_out else train).append(row)
-    return train, held_out
+        label, source = block
+        rows.append({"text": line, "label": label, "lang": lang, "source": f"{lang}/{source}"})
+    return rows
 
 
 def main() -> None:
     rng = random.Random(20261123)
-    train, held_out = [], []
-    for path in sorted((DATA / "corpus").glob("*.txt")):
-        more_train, more_held_out = read_language(path)
-        train += more_train
-        held_out += more_held_out
+    train = [row for path in sorted((DATA / "corpus").glob("*.txt")) for row in read_blocks(path)]
+    held_out = [
+        row for path in sorted((DATA / "heldout").glob("*.txt")) for row in read_blocks(path)
+    ]
     if "--no-templates" not in sys.argv:
         train += filled(rng)
     unseen = {r["text"].casefold() for r in held_out}
