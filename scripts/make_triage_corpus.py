@@ -1,9 +1,10 @@
 """Build the triage corpus shipped with lawline (src/lawline/moderation/triage_data/).
 
 The sources are labelled texts written by hand for lawline, in blocks opened by
-`@ <label> <source>` (a lone `@` closes a block, `#` starts a comment). A block is one source
-and one way of writing: shop adverts, channel titles, slang posts, forum chat, news,
-harm-reduction advice and so on. The language is the file name up to its first dot.
+`@ <label> <source>` (a lone `@` closes a block, `# ` starts a comment, so a text may begin
+with a #hashtag or an @handle). A block is one source and one way of writing: shop adverts,
+channel titles, slang posts, forum chat, news, harm-reduction advice and so on. The language
+is the file name up to its first dot.
 
 - `triage_data/corpus/<lang>[.<part>].txt` are the training texts (`train.jsonl`), with the
   filled-in templates of the first corpus (`triage_templates.py`) unless `--no-templates`.
@@ -47,9 +48,9 @@ def read_blocks(path: Path) -> list[dict[str, str]]:
     block: tuple[str, str] | None = None
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or line == "#" or line.startswith("# "):  # "#tag post" is a text
             continue
-        if line.startswith("@"):
+        if line == "@" or line.startswith("@ "):  # "@handle ..." is a text
             words = line[1:].split()
             if not words:
                 block = None
