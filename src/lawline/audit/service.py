@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawline.audit import merkle, verify
+from lawline.audit import merkle, subtrees, verify
 from lawline.audit.models import AuditEntry, AuditState, TreeHead
 from lawline.audit.schemas import (
     ConsistencyProof,
@@ -83,11 +83,14 @@ def append(
         body=data,
         leaf_hash=digest,
     )
-    frontier = [bytes.fromhex(h) for h in state.frontier]
-    state.frontier = [h.hex() for h in merkle.frontier_append(frontier, seq, digest)]
+    frontier, completed = merkle.frontier_append_nodes(
+        [bytes.fromhex(h) for h in state.frontier], seq, digest
+    )
+    state.frontier = [h.hex() for h in frontier]
     state.size = seq + 1
     session.add(entry)
     session.flush()
+    subtrees.record(session, "audit", completed)
     session.info[_APPENDED] = True
     return entry
 
@@ -147,13 +150,6 @@ def head_for_size(session: Session, size: int) -> SignedTreeHead:
     return _to_schema(row.size, row.root, row.at, row.key_id, row.signature)
 
 
-def _leaf_hashes(session: Session, size: int) -> list[bytes]:
-    rows = session.execute(
-        select(AuditEntry.leaf_hash).where(AuditEntry.seq < size).order_by(AuditEntry.seq)
-    ).scalars()
-    return list(rows)
-
-
 def get_entry(session: Session, seq: int) -> AuditEntry:
     entry = session.get(AuditEntry, seq)
     if entry is None:
@@ -167,12 +163,10 @@ def inclusion_proof(session: Session, seq: int, tree_size: int) -> InclusionProo
         raise InvalidInput(
             "the entry must lie inside a tree no larger than the log", code="proof_out_of_range"
         )
-    leaves = _leaf_hashes(session, tree_size)
+    ranges = [(seq, seq + 1), *merkle.inclusion_ranges(seq, tree_size)]
+    leaf, *path = _roots(session, ranges)
     return InclusionProof(
-        seq=seq,
-        tree_size=tree_size,
-        leaf_hash=encode(leaves[seq]),
-        path=[encode(p) for p in merkle.inclusion_proof(leaves, seq)],
+        seq=seq, tree_size=tree_size, leaf_hash=encode(leaf), path=[encode(p) for p in path]
     )
 
 
@@ -180,12 +174,12 @@ def consistency_proof(session: Session, old_size: int, new_size: int) -> Consist
     size, _ = current_size_and_root(session)
     if not 0 < old_size <= new_size <= size:
         raise InvalidInput("need 0 < old size <= new size <= log size", code="proof_out_of_range")
-    leaves = _leaf_hashes(session, new_size)
-    return ConsistencyProof(
-        old_size=old_size,
-        new_size=new_size,
-        path=[encode(p) for p in merkle.consistency_proof(leaves, old_size)],
-    )
+    path = _roots(session, merkle.consistency_ranges(old_size, new_size))
+    return ConsistencyProof(old_size=old_size, new_size=new_size, path=[encode(p) for p in path])
+
+
+def _roots(session: Session, ranges: list[tuple[int, int]]) -> list[bytes]:
+    return subtrees.roots(session, "audit", AuditEntry.leaf_hash, AuditEntry.seq, ranges)
 
 
 def entries(session: Session, *, subject: str | None = None) -> Generator[AuditEntry]:
