@@ -10,6 +10,7 @@ the same entry bytes: what verification would cost if reading and encoding were 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import time
 from datetime import UTC, datetime, timedelta
@@ -104,7 +105,7 @@ def audit_verify(quick: bool) -> Figure:
     # Full verification, as `lawline audit verify` runs it.
     with session_factory(engine, read_only=True)() as session:
         t0 = time.perf_counter()
-        result = service.verify_log(session, key.public)
+        result = service.verify_log(session, key.public, workers=os.cpu_count() or 1)
         verify_s = time.perf_counter() - t0
         if not result.ok:
             raise RuntimeError(f"the benchmark log does not verify: {result}")
