@@ -84,7 +84,9 @@ class IPAddress(Personal[ipaddress.IPv4Address | ipaddress.IPv6Address]):
 
 # Patterns used to refuse or mask personal data that escaped its wrapper (defence in depth).
 _E164 = re.compile(r"(?<![\w+])\+[1-9]\d{7,14}(?!\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+# Not inside a longer dotted run of digits ("1.2.3.4.5" is a version), but an address that
+# ends a sentence ("from 10.0.0.1.") or names a file ("10.0.0.1.csv") is one.
+_IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\d)(?!\.\d)")
 # IPv6 candidates: runs of hex digits, colons and dots with at least two colons; each is
 # checked by `ipaddress` (so "12:30:45" or a MAC-like token is left alone).
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?![\w:])")
@@ -118,6 +120,16 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _international_found(text: str) -> bool:
+    """A number in international form however it is written: `+31 6 1234 5678`,
+    `+1 (202) 555-0143`, a fullwidth plus or digits. Only a leading plus makes one, so account
+    ids and counts never match."""
+    if not _DIGIT_RUN.search(text):
+        return False
+    matcher = phonenumbers.PhoneNumberMatcher(text, None, leniency=phonenumbers.Leniency.VALID)
+    return matcher.has_next()
+
+
 def _ip_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for pattern, parse in ((_IPV4, ipaddress.IPv4Address), (_IPV6, ipaddress.IPv6Address)):
@@ -142,7 +154,7 @@ def find_personal_data(text: str, *, national: bool = False) -> list[str]:
     account ids and counts that a national numbering plan could read as a number. Messages,
     reasons, logs and exports use `national=True` (see `mask_personal_data`)."""
     kinds: list[str] = []
-    if _E164.search(text) or (national and _phone_spans(text)):
+    if _E164.search(text) or _international_found(text) or (national and _phone_spans(text)):
         kinds.append("phone number")
     if _ip_found(text):
         kinds.append("ip address")

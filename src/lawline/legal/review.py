@@ -24,7 +24,7 @@ from lawline.disclosure.package import build_package, fetch_package
 from lawline.legal.context import LegalContext
 from lawline.legal.enforcing import delivery_held
 from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
-from lawline.legal.notices import NOTICE_KINDS, issue_notice
+from lawline.legal.notices import NOTICE_KINDS, issue_notice, refuse_personal_data
 from lawline.legal.orders import package_order
 from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
 from lawline.legal.user_info import platform_informs
@@ -42,6 +42,7 @@ def approve(
     note: str | None = None,
 ) -> LegalRequest:
     staff.require(Action.LEGAL_REQUEST_APPROVE)
+    refuse_personal_data(note or "")
     request = lock_request(session, request_id)
     if request.status != Status.IN_REVIEW.value:
         raise Conflict(f"a {request.status} request cannot be approved", code="not_in_review")
@@ -179,6 +180,7 @@ def reject(
     staff.require(Action.LEGAL_REQUEST_REJECT)
     if not reason.strip():
         raise InvalidInput("a rejection states its reason", code="reason_missing")
+    refuse_personal_data(reason)
     request = lock_request(session, request_id)
     grounds = {g.code for g in ctx.policy.regimes[request.regime].refusal_grounds}
     if request.binding and ground not in grounds:
@@ -216,6 +218,7 @@ def ask_for_information(
     staff.require(Action.LEGAL_REQUEST_ASK)
     if not question.strip():
         raise InvalidInput("the question is empty", code="question_missing")
+    refuse_personal_data(question)
     request = lock_request(session, request_id)
     transition(session, request, Status.NEEDS_INFO, actor=staff.actor, clock=ctx.clock)
     request.review_round += 1  # approvals given before the answer no longer count
