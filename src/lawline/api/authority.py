@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, Security
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.errors import error_response
@@ -44,7 +45,12 @@ async def signed_caller(
     _scheme: Annotated[str | None, Security(AUTHORITY_SIGNATURE)] = None,
 ) -> VerifiedCaller:
     body = await request.body()  # bounded by api.limits before a byte is read
-    return verify_request(
+    # Verifying writes the seen signature in a transaction of its own: blocking database work,
+    # so it runs on a worker thread. On the event loop it stalled the whole server while it
+    # waited for SQLite's writer, and the writer (a request on a worker thread) could not
+    # finish without the loop: racing authority calls ended in 500 `WriterBusy` after 30 s.
+    return await run_in_threadpool(
+        verify_request,
         runtime.sessions,
         signed_message(request, runtime.settings.public_url),
         body,
