@@ -10,10 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
+from lawline.core.fields import ID_PATTERN, INT32_MAX
 from lawline.runtime import Runtime
+
+# Path parameters of the API and the pages: an id lawline made (`req_01j...`) and an `Integer`
+# primary key. The pattern keeps NUL (PostgreSQL refuses it), phone numbers and IPs out of
+# lookups and messages; the bound keeps a 20-digit number from overflowing PostgreSQL's
+# `integer`. A value outside them is 422 `invalid_input` naming the parameter, never its value.
+RecordIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=40)]
+IntIdPath = Annotated[int, Path(ge=1, le=INT32_MAX)]
+PositionPath = Annotated[int, Path(ge=0, le=1000)]
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -6,6 +6,7 @@ from lawline.audit.models import (
     LedgerEntry,
     LedgerHead,
     LedgerState,
+    MerkleSubtree,
     TreeHead,
 )
 from lawline.authorities.models import Authority, AuthorityKey, CallbackContact, SeenSignature
@@ -63,6 +64,7 @@ __all__ = [
     "LedgerState",
     "LegalRequest",
     "MediaMatch",
+    "MerkleSubtree",
     "PreservationHold",
     "Report",
     "Reporter",
