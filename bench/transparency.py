@@ -3,7 +3,7 @@
 The data set is written in bulk into lawline's own tables of a migrated SQLite database (eight
 quarters, ten countries, every request type, about 40% disclosed and 20% rejected; reports merged
 into a tenth as many cases, half of them decided), then counted by lawline's own backfill
-(migration 0010's `lawline.tally.backfill`): the bench writes rows, never counters. The same
+(migration 0011's `lawline.tally.backfill`): the bench writes rows, never counters. The same
 rows are loaded into a PostgreSQL database of their own with COPY (bench/transparency_pg.py).
 `transparency.aggregate.figures` computes the quarter from the counters as the report does, on
 both databases; the full recount from the views (`transparency.recount`, the audit path behind
@@ -254,7 +254,7 @@ def _fill(database: Path, requests: int, reports: int) -> None:
 
 
 def _counted(database: Path) -> None:
-    """Count the generated rows with lawline's own backfill (migration 0010's), as an upgraded
+    """Count the generated rows with lawline's own backfill (migration 0011's), as an upgraded
     database is counted: the bench writes rows, never counters."""
     from lawline.core.db import make_engine
     from lawline.tally.backfill import rebuild

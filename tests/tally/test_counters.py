@@ -1,6 +1,6 @@
 """The counters under real commits: racing connections count every report exactly, a rolled
 back change leaves them as they were, a tampered counter is caught by `transparency check`
-(also as the command, exit 1), and migration 0010 counts a database's existing rows."""
+(also as the command, exit 1), and migration 0011 counts a database's existing rows."""
 
 from __future__ import annotations
 
@@ -164,7 +164,7 @@ def test_the_migration_counts_the_rows_an_upgraded_database_holds(
     with transaction(runtime.sessions) as session:
         seed(session, signing_key)
     config = migrations.alembic_config(runtime.engine)
-    command.downgrade(config, "0009")  # as the database was before the counters existed
+    command.downgrade(config, "0010")  # as the database was before the counters existed
     migrations.upgrade(runtime.engine)
     q4 = Quarter(2024, 4)
     with runtime.sessions() as session:

@@ -115,7 +115,7 @@ def seed(session: Session, key: SigningKey) -> Seeded:
         )
     _moderation(session)
     # the rows above were written by hand, not through the services that count them: count
-    # them as an upgraded database is counted (migration 0010's backfill)
+    # them as an upgraded database is counted (migration 0011's backfill)
     rebuild(session.connection())
     return Seeded(r, receipts)
 

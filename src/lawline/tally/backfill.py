@@ -1,7 +1,7 @@
 """Fill the counters and durations from rows already stored, through the `transparency_*`
 views (one INSERT .. SELECT .. GROUP BY per figure, in the database).
 
-Used by migration 0010, so an upgraded database starts right, and by the benchmark, whose
+Used by migration 0011, so an upgraded database starts right, and by the benchmark, whose
 generated rows were never counted one by one. The rules are the views' reading of each figure
 (the same as `lawline.transparency.recount`); `lawline transparency check` compares the result
 with the recount, so this text cannot drift from it unnoticed.

@@ -59,7 +59,7 @@ appeals = table(
     column("decided_at", UTCDateTime()),
 )
 
-# The counters and durations the domains write with each change (lawline.tally, migration 0010).
+# The counters and durations the domains write with each change (lawline.tally, migration 0011).
 counters = table(
     "tally_counters",
     column("quarter", String),

@@ -1,7 +1,7 @@
 """tally: per-quarter counters and durations behind the transparency figures, backfilled
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-23
 
 The domains add to these in the transaction of each change (lawline.tally). An upgraded
@@ -16,8 +16,8 @@ from alembic import op
 
 from lawline.tally.backfill import rebuild
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
