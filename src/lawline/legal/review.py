@@ -25,7 +25,7 @@ from lawline.legal import figures
 from lawline.legal.context import LegalContext
 from lawline.legal.enforcing import delivery_held
 from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
-from lawline.legal.notices import NOTICE_KINDS, issue_notice
+from lawline.legal.notices import NOTICE_KINDS, issue_notice, refuse_personal_data
 from lawline.legal.orders import package_order
 from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
 from lawline.legal.user_info import platform_informs
@@ -43,6 +43,7 @@ def approve(
     note: str | None = None,
 ) -> LegalRequest:
     staff.require(Action.LEGAL_REQUEST_APPROVE)
+    refuse_personal_data(note or "")
     request = lock_request(session, request_id)
     if request.status != Status.IN_REVIEW.value:
         raise Conflict(f"a {request.status} request cannot be approved", code="not_in_review")
@@ -181,6 +182,7 @@ def reject(
     staff.require(Action.LEGAL_REQUEST_REJECT)
     if not reason.strip():
         raise InvalidInput("a rejection states its reason", code="reason_missing")
+    refuse_personal_data(reason)
     request = lock_request(session, request_id)
     grounds = {g.code for g in ctx.policy.regimes[request.regime].refusal_grounds}
     if request.binding and ground not in grounds:
@@ -218,6 +220,7 @@ def ask_for_information(
     staff.require(Action.LEGAL_REQUEST_ASK)
     if not question.strip():
         raise InvalidInput("the question is empty", code="question_missing")
+    refuse_personal_data(question)
     request = lock_request(session, request_id)
     transition(session, request, Status.NEEDS_INFO, actor=staff.actor, clock=ctx.clock)
     request.review_round += 1  # approvals given before the answer no longer count
