@@ -21,6 +21,7 @@ from lawline.authorities.models import Authority, CallbackContact
 from lawline.core.clock import FixedClock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.disclosure.package import build_package, fetch_package
+from lawline.legal import figures
 from lawline.legal.context import LegalContext
 from lawline.legal.enforcing import delivery_held
 from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
@@ -119,6 +120,7 @@ def _disclose(session: Session, ctx: LegalContext, request: LegalRequest) -> Non
         clock=at,
         ledger_receipt=receipt.to_json(),
     )
+    figures.disclosed(session, request, at=at.now(), accounts=len(order.account_ids))
 
 
 def _record_review(
@@ -194,6 +196,7 @@ def reject(
             "the ground is not one this regime lists: " + (", ".join(sorted(grounds)) or "none"),
             code="refusal_ground_unknown",
         )
+    request.refusal_ground = ground  # before the transition, which counts it
     transition(
         session,
         request,
@@ -203,7 +206,6 @@ def reject(
         reason=ground or "rejected on review",
     )
     request.decision_reason = reason
-    request.refusal_ground = ground
     _record_review(session, ctx, request, staff, "reject", reason)
     if request.binding and ground in NOTICE_KINDS:
         issue_notice(
