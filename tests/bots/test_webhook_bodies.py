@@ -3,7 +3,6 @@ reason code, never a 500, and the answer never repeats the body (it may be a use
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.bots import test_report_bot, test_transparency_bot
