@@ -10,14 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from lawline.core.fields import ID_PATTERN, INT32_MAX
 from lawline.runtime import Runtime
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+# Path parameters of the API and the pages: an id lawline made (`req_01j...`) and an `Integer`
+# primary key. The pattern keeps NUL (PostgreSQL refuses it), phone numbers and IPs out of
+# lookups and messages; the bound keeps a 20-digit number from overflowing PostgreSQL's
+# `integer`. A value outside them is 422 `invalid_input` naming the parameter, never its value.
+RecordIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=40)]
+IntIdPath = Annotated[int, Path(ge=1, le=INT32_MAX)]
+PositionPath = Annotated[int, Path(ge=0, le=1000)]
 
 
 async def get_runtime(request: Request) -> Runtime:

@@ -30,7 +30,15 @@ LABEL_OF_THEME = {
     "extremism": "terrorism",
 }
 PER_LABEL = 25
-WRONG = {"drugs": "spam", "weapons": "none", "scam": "none", "doxxing": "none", "terrorism": "none"}
+# corrupted decisions: every label moved to another one, harmless channels delisted as spam
+WRONG = {
+    "drugs": "weapons",
+    "weapons": "scam",
+    "scam": "doxxing",
+    "doxxing": "terrorism",
+    "terrorism": "drugs",
+    "none": "spam",
+}
 
 
 def _label(theme: str) -> str:

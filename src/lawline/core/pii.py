@@ -104,13 +104,14 @@ NATIONAL_REGIONS: tuple[str, ...] = (
 )
 
 
-def _phone_spans(text: str) -> list[tuple[int, int]]:
+def _phone_spans(text: str, *, national: bool = True) -> list[tuple[int, int]]:
     """Spans of `text` that `phonenumbers.PhoneNumberMatcher` accepts as a valid number, in
-    international form or in the national form of any region in NATIONAL_REGIONS."""
+    international form however it is spaced (`+31 6 1234 5678`, `+1 (202) 555-0143`) and, with
+    `national`, in the national form of any region in NATIONAL_REGIONS."""
     if not _DIGIT_RUN.search(text):
         return []
     spans: set[tuple[int, int]] = set()
-    for region in (None, *NATIONAL_REGIONS):
+    for region in (None, *NATIONAL_REGIONS) if national else (None,):
         matcher = phonenumbers.PhoneNumberMatcher(
             text, region, leniency=phonenumbers.Leniency.VALID
         )
@@ -138,11 +139,11 @@ def _ip_found(text: str) -> bool:
 def find_personal_data(text: str, *, national: bool = False) -> list[str]:
     """Return the kinds of personal data found in `text` (never the values themselves).
 
-    Without `national`, only international (+E.164) phone numbers count: audit bodies carry
-    account ids and counts that a national numbering plan could read as a number. Messages,
-    reasons, logs and exports use `national=True` (see `mask_personal_data`)."""
+    Without `national`, only international numbers (+country code, however spaced) count: audit
+    bodies carry account ids and counts that a national numbering plan could read as a number.
+    Messages, reasons, logs and exports use `national=True` (see `mask_personal_data`)."""
     kinds: list[str] = []
-    if _E164.search(text) or (national and _phone_spans(text)):
+    if _E164.search(text) or _phone_spans(text, national=national):
         kinds.append("phone number")
     if _ip_found(text):
         kinds.append("ip address")
