@@ -35,6 +35,7 @@ from lawline.moderation.models import (
 from lawline.outbox.models import Intent, JobRun
 from lawline.search.models import SearchChannel
 from lawline.staff.models import StaffMember, StaffToken
+from lawline.tally.models import Counter, Duration
 
 metadata = Base.metadata
 
@@ -49,8 +50,10 @@ __all__ = [
     "Callback",
     "CallbackContact",
     "Case",
+    "Counter",
     "Decision",
     "DisclosurePackage",
+    "Duration",
     "HashBank",
     "InfoExchange",
     "Intent",

@@ -84,7 +84,9 @@ class IPAddress(Personal[ipaddress.IPv4Address | ipaddress.IPv6Address]):
 
 # Patterns used to refuse or mask personal data that escaped its wrapper (defence in depth).
 _E164 = re.compile(r"(?<![\w+])\+[1-9]\d{7,14}(?!\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+# Not inside a longer dotted run of digits ("1.2.3.4.5" is a version), but an address that
+# ends a sentence ("from 10.0.0.1.") or names a file ("10.0.0.1.csv") is one.
+_IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\d)(?!\.\d)")
 # IPv6 candidates: runs of hex digits, colons and dots with at least two colons; each is
 # checked by `ipaddress` (so "12:30:45" or a MAC-like token is left alone).
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?![\w:])")
