@@ -1,12 +1,14 @@
 """Build the triage corpus shipped with lawline (src/lawline/moderation/triage_data/).
 
 The sources are labelled texts written by hand for lawline, in blocks opened by
-`@ <label> <source>` (a lone `@` closes a block, `#` starts a comment). A block is one source
-and one way of writing: shop adverts, channel titles, slang posts, forum chat, news,
-harm-reduction advice and so on. The language is the file name up to its first dot.
+`@ <label> <source>` (a lone `@` closes a block, `# ` starts a comment, so a text may begin
+with a #hashtag or an @handle). A block is one source and one way of writing: shop adverts,
+channel titles, slang posts, forum chat, news, harm-reduction advice and so on. The language
+is the file name up to its first dot.
 
-- `triage_data/corpus/<lang>[.<part>].txt` are the training texts (`train.jsonl`), with the
-  filled-in templates of the first corpus (`triage_templates.py`) unless `--no-templates`.
+- `triage_data/corpus/<lang>[.<part>].txt` are the training texts (`train.jsonl`). The
+  template-filled sentences of lawline's first corpus are gone: they taught the model its own
+  templates, not the world.
   Blocks there marked `heldout` were the first evaluation set; they were looked at while the
   corpus grew, so they are training data now.
 - `triage_data/heldout/<lang>.txt` is the frozen evaluation set (`heldout.jsonl`), written by
@@ -14,17 +16,14 @@ harm-reduction advice and so on. The language is the file name up to its first d
   reading the training texts: the split is by source and phrasing, never by sentence.
 
 A training text equal to a held-out one (ignoring case) is dropped. Released under CC0 1.0.
-Run: python scripts/make_triage_corpus.py [--no-templates]
+Run: python scripts/make_triage_corpus.py
 """
 
 from __future__ import annotations
 
 import json
 import random
-import sys
 from pathlib import Path
-
-from triage_templates import filled
 
 DATA = Path(__file__).parents[1] / "src" / "lawline" / "moderation" / "triage_data"
 LABELS = {
@@ -47,9 +46,9 @@ def read_blocks(path: Path) -> list[dict[str, str]]:
     block: tuple[str, str] | None = None
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or line == "#" or line.startswith("# "):  # "#tag post" is a text
             continue
-        if line.startswith("@"):
+        if line == "@" or line.startswith("@ "):  # "@handle ..." is a text
             words = line[1:].split()
             if not words:
                 block = None
@@ -71,8 +70,6 @@ def main() -> None:
     held_out = [
         row for path in sorted((DATA / "heldout").glob("*.txt")) for row in read_blocks(path)
     ]
-    if "--no-templates" not in sys.argv:
-        train += filled(rng)
     unseen = {r["text"].casefold() for r in held_out}
     train = [r for r in train if r["text"].casefold() not in unseen]
     rng.shuffle(train)

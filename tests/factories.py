@@ -156,8 +156,10 @@ def legal_request_row(
     targets: int = 1,
     **fields: Any,
 ) -> Any:
-    """A stored request as intake leaves it, without running the checks (for counting)."""
+    """A stored request as intake leaves it, without running the checks (for counting); it is
+    counted as received, as intake counts it."""
     from lawline.core.ids import new_id
+    from lawline.legal import figures
     from lawline.legal.models import LegalRequest, RequestTarget
 
     values: dict[str, Any] = {
@@ -196,20 +198,22 @@ def legal_request_row(
             )
         )
     session.flush()
+    figures.received(session, request)
     return request
 
 
 def disclose_row(
     session: Session, request: Any, *, at: Any, accounts: int, country: str, key: Any
 ) -> Any:
-    """Mark a stored request disclosed at `at`: its package row and its ledger entry, as the
-    legal service writes them (one instant for both)."""
+    """Mark a stored request disclosed at `at`: its package row, its ledger entry and its
+    counters, as the legal service writes them (one instant for both)."""
     from datetime import timedelta
 
     from lawline.audit import ledger
     from lawline.core.clock import FixedClock
     from lawline.core.ids import new_id
     from lawline.disclosure.models import DisclosurePackage
+    from lawline.legal import figures
 
     clock = FixedClock(at)
     receipt = ledger.append(
@@ -238,6 +242,7 @@ def disclose_row(
     request.status = "disclosed"
     request.updated_at = at
     session.flush()
+    figures.disclosed(session, request, at=at, accounts=accounts)
     return receipt
 
 

@@ -279,3 +279,68 @@ def test_a_session_file_others_can_read_is_refused(tmp_path: Path) -> None:
     refused = staff_cli("staff", "list", home=home, data_dir=data)
     assert refused.returncode == 2
     assert "not private to you" in refused.stderr
+
+
+def test_legal_staff_send_annex_iii_notices_and_record_enforcing_answers(tmp_path: Path) -> None:
+    import time
+
+    import pyotp
+
+    from lawline.demo import PASSWORD
+
+    home, data = tmp_path / "config", tmp_path / "data"
+    demo = staff_cli("demo", "--data-dir", str(data), "--accounts", "300", home=home, data_dir=data)
+    assert demo.returncode == 0, demo.stderr
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return staff_cli(*args, home=home, data_dir=data)
+
+    with sqlite3.connect(data / "lawline.sqlite") as connection:
+        (secret,) = connection.execute(
+            "SELECT totp_secret FROM staff_members WHERE username = 'lars'"
+        ).fetchone()
+        (request_id,) = connection.execute(
+            "SELECT id FROM legal_requests WHERE status = 'disclosed' ORDER BY id LIMIT 1"
+        ).fetchone()
+        notices_before = connection.execute("SELECT count(*) FROM legal_issuer_notices").fetchone()[
+            0
+        ]
+    (tmp_path / "password").write_text(PASSWORD)
+    code = pyotp.TOTP(secret).at(time.time() + 30)
+    login = run("login", "lars", "--password-file", str(tmp_path / "password"), "--totp", code)
+    assert login.returncode == 0, login.stderr
+
+    sent = run(
+        "requests", "notice", request_id, "--kind", "partial_or_late",
+        "--explanation", "two of the named accounts had no records in the period",
+    )  # fmt: skip
+    assert sent.returncode == 0, sent.stderr
+    assert f"{request_id}: notice" in sent.stdout
+    # odd input: one line, exit 2, nothing stored, and never the value echoed
+    for args, problem in (
+        (("--kind", "bogus", "--explanation", "x"), "--kind"),
+        (("--kind", "partial_or_late", "--explanation", "call +31 6 12345678"), "phone number"),
+        (("--kind", "partial_or_late", "--explanation", "a\x1b[2Jb"), "--explanation"),
+        (("--kind", "partial_or_late", "--explanation", "x" * 5000), "--explanation"),
+    ):
+        refused = run("requests", "notice", request_id, *args)
+        assert refused.returncode == 2, refused.stdout
+        assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+        assert problem in refused.stderr
+        assert "12345678" not in refused.stderr
+    missing = run("requests", "notice", "req_00000000000000000000000000", "--kind",
+                  "partial_or_late", "--explanation", "x")  # fmt: skip
+    assert missing.returncode == 2
+    with sqlite3.connect(data / "lawline.sqlite") as connection:
+        notices_after = connection.execute("SELECT count(*) FROM legal_issuer_notices").fetchone()[
+            0
+        ]
+    assert notices_after == notices_before + 1
+
+    # the demo's requests have no enforcing answer pending: the answer is refused by name
+    answer = run(
+        "requests", "enforcing-answer", request_id, "--refused", "--ground", "ne_bis_in_idem"
+    )
+    assert answer.returncode == 2
+    assert len(answer.stderr.strip().splitlines()) == 1
+    assert run("requests", "enforcing-answer", "--help").returncode == 0

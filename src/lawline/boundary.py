@@ -7,16 +7,30 @@ pages) and `web` do not import each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from lawline.core.fields import ID_PATTERN, INT32_MAX
 from lawline.runtime import Runtime
 
+P = ParamSpec("P")
+T = TypeVar("T")
 
-def get_runtime(request: Request) -> Runtime:
+# Path parameters of the API and the pages: an id lawline made (`req_01j...`) and an `Integer`
+# primary key. The pattern keeps NUL (PostgreSQL refuses it), phone numbers and IPs out of
+# lookups and messages; the bound keeps a 20-digit number from overflowing PostgreSQL's
+# `integer`. A value outside them is 422 `invalid_input` naming the parameter, never its value.
+RecordIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=40)]
+IntIdPath = Annotated[int, Path(ge=1, le=INT32_MAX)]
+PositionPath = Annotated[int, Path(ge=0, le=1000)]
+
+
+async def get_runtime(request: Request) -> Runtime:
+    # async: an attribute read, so it runs on the event loop instead of taking a thread hop
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -38,6 +52,26 @@ def get_read_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Itera
     """A session for endpoints that only read (public search, audit proofs)."""
     with runtime.read_sessions() as session:
         yield session
+
+
+async def read_in_thread(
+    runtime: Runtime,
+    work: Callable[Concatenate[Session, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`work(session, ...)` in a read-only session, in one worker-thread hop.
+
+    For hot public reads (`/v1/search`): an ordinary endpoint with `ReadSessionDep` takes a hop
+    to a worker thread to open the session, one to run, one to validate the response and one to
+    close the session; under load each hop waits to be scheduled.
+    """
+
+    def run() -> T:
+        with runtime.read_sessions() as session:
+            return work(session, *args, **kwargs)
+
+    return await run_in_threadpool(run)
 
 
 # How many requests may hold a session at once, per process. Sync endpoints and dependencies

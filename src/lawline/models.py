@@ -6,6 +6,7 @@ from lawline.audit.models import (
     LedgerEntry,
     LedgerHead,
     LedgerState,
+    MerkleSubtree,
     TreeHead,
 )
 from lawline.authorities.models import Authority, AuthorityKey, CallbackContact, SeenSignature
@@ -34,6 +35,7 @@ from lawline.moderation.models import (
 from lawline.outbox.models import Intent, JobRun
 from lawline.search.models import SearchChannel
 from lawline.staff.models import StaffMember, StaffToken
+from lawline.tally.models import Counter, Duration
 
 metadata = Base.metadata
 
@@ -48,8 +50,10 @@ __all__ = [
     "Callback",
     "CallbackContact",
     "Case",
+    "Counter",
     "Decision",
     "DisclosurePackage",
+    "Duration",
     "HashBank",
     "InfoExchange",
     "Intent",
@@ -60,6 +64,7 @@ __all__ = [
     "LedgerState",
     "LegalRequest",
     "MediaMatch",
+    "MerkleSubtree",
     "PreservationHold",
     "Report",
     "Reporter",

@@ -59,6 +59,7 @@ def worker_for(runtime: Runtime) -> Worker:
         clock=runtime.clock,
         legal=runtime.legal,
         wakeup=runtime.outbox_wakeup,
+        read_sessions=runtime.read_sessions,
     )
 
 
@@ -69,9 +70,10 @@ def build_worker(
     clock: Clock,
     legal: LegalContext | None = None,
     wakeup: threading.Event | None = None,
+    read_sessions: sessionmaker[Session] | None = None,
 ) -> Worker:
     """A worker with every handler; the retention sweep is scheduled when `legal` is given."""
-    worker = Worker(sessions, clock, wakeup=wakeup)
+    worker = Worker(sessions, clock, wakeup=wakeup, read_sessions=read_sessions)
 
     def platform_action(_session: Session, intent: Intent) -> str:
         return apply_platform_action(platform, intent)

@@ -49,6 +49,10 @@ def test_parse_errors_never_contain_the_value() -> None:
     ("text", "kinds"),
     [
         ("reach me at +31612345678", ["phone number"]),
+        ("call +31 6 12345678 tonight", ["phone number"]),  # spaced international forms
+        ("office +1 (202) 555-0143", ["phone number"]),
+        ("+33 6 12-34-56-78", ["phone number"]),
+        ("account 101666, 12345678 events", []),  # no + : ids and counts, not numbers
         ("login from 81.2.69.160 today", ["ip address"]),
         ("v6 2001:db8:85a3::8a2e:370:7334 seen", ["ip address"]),
         ("case 2024-0042, 3 reports, version 1.2.3", []),

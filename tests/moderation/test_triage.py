@@ -173,3 +173,27 @@ def test_eval_refuses_unknown_labels(trained_data_dir: Path, tmp_path: Path) -> 
     run = _cli(trained_data_dir, "eval", str(bad))
     assert run.returncode == 2
     assert run.stderr.startswith("error: unknown labels ['rudeness']")
+
+
+def test_the_shipped_corpus_is_built_from_its_text_files_and_the_split_holds() -> None:
+    # train.jsonl / heldout.jsonl are what scripts/make_triage_corpus.py makes of the text files
+    # (run it after editing them), and no evaluation text is also a training text
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from make_triage_corpus import read_blocks
+    finally:
+        sys.path.pop(0)
+
+    def key(row: dict[str, str]) -> tuple[str, str, str, str]:
+        return (row["text"], row["label"], row["lang"], row["source"])
+
+    held_out = [r for p in sorted((DATA / "heldout").glob("*.txt")) for r in read_blocks(p)]
+    unseen = {r["text"].casefold() for r in held_out}
+    train = [r for p in sorted((DATA / "corpus").glob("*.txt")) for r in read_blocks(p)]
+    train = [r for r in train if r["text"].casefold() not in unseen]
+    assert sorted(map(key, load_corpus(DATA / "heldout.jsonl"))) == sorted(map(key, held_out))
+    assert sorted(map(key, load_corpus(DATA / "train.jsonl"))) == sorted(map(key, train))
+    shipped_train = {r["text"].casefold() for r in load_corpus(DATA / "train.jsonl")}
+    assert not shipped_train & unseen
+    assert len(held_out) > 1000
+    assert len(train) > 4000

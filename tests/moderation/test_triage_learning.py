@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyotp
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from lawline.cli.main import app
-from lawline.core.errors import Conflict
+from lawline.core.errors import Conflict, Unauthorized
 from lawline.moderation import decisions
 from lawline.moderation.models import Case, Decision
 from lawline.moderation.reports import submit_report, target_text
@@ -29,7 +30,15 @@ LABEL_OF_THEME = {
     "extremism": "terrorism",
 }
 PER_LABEL = 25
-WRONG = {"drugs": "spam", "weapons": "none", "scam": "none", "doxxing": "none", "terrorism": "none"}
+# corrupted decisions: every label moved to another one, harmless channels delisted as spam
+WRONG = {
+    "drugs": "weapons",
+    "weapons": "scam",
+    "scam": "doxxing",
+    "doxxing": "terrorism",
+    "terrorism": "drugs",
+    "none": "spam",
+}
 
 
 def _label(theme: str) -> str:
@@ -142,14 +151,38 @@ def test_a_better_candidate_is_promoted_and_decisions_keep_the_version_they_saw(
     assert nothing_left.value.code == "no_earlier_model"
 
 
+def _admin_logged_in(runner: CliRunner, tmp_path: Path) -> None:
+    """Bootstrap the first admin of a fresh database and log in as them."""
+    password = tmp_path / "password"
+    password.write_text("a long enough password\n")
+    added = runner.invoke(
+        app, ["staff", "add", "ada", "--role", "admin", "--password-file", str(password)]
+    )
+    assert added.exit_code == 0, added.output
+    uri = next(word for word in added.output.split() if word.startswith("otpauth://"))
+    code = pyotp.parse_uri(uri).now()
+    login = runner.invoke(app, ["login", "ada", "--password-file", str(password), "--totp", code])
+    assert login.exit_code == 0, login.output
+
+
 def test_models_promote_and_rollback_on_the_command_line(
-    store: ModelStore, monkeypatch: pytest.MonkeyPatch
+    store: ModelStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("LAWLINE_DATA_DIR", str(store.root.parent))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("LAWLINE_DATABASE_URL", raising=False)
     runner = CliRunner()
     first = store.current_version()
     second = train(store.base[:-3])  # type: ignore[attr-defined]
     store.save(second)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    # changing the model every moderator's queue runs on needs a logged-in admin
+    refused = runner.invoke(app, ["triage", "promote", second.version])
+    assert isinstance(refused.exception, Unauthorized)  # the entry point prints it, exit 2
+    assert refused.exception.code == "login_required"
+    assert store.current_version() == first
+    _admin_logged_in(runner, tmp_path)
+
     promoted = runner.invoke(app, ["triage", "promote", second.version])
     assert promoted.exit_code == 0, promoted.output
     assert store.current_version() == second.version
@@ -163,3 +196,8 @@ def test_models_promote_and_rollback_on_the_command_line(
     missing = runner.invoke(app, ["triage", "promote", "svm-0000000000"])
     assert missing.exit_code != 0
     assert store.current_version() == first
+    log = runner.invoke(app, ["audit", "log"], env={"COLUMNS": "250"})
+    assert log.exit_code == 0, log.output
+    assert log.output.count("triage.model.promoted") == 1  # the refused promotion left none
+    assert "triage.model.rolled_back" in log.output
+    assert "staff:ada" in log.output

@@ -152,3 +152,48 @@ def test_a_job_runs_once_per_period(
     clock.advance(timedelta(seconds=1))
     assert run.run_jobs() == {"sweep": {"swept": 2}}
     assert runs == [START, START + timedelta(minutes=1)]
+
+
+class CountingFactory:
+    """A session factory that counts the sessions opened through it."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self.factory = factory
+        self.opened = 0
+
+    def __call__(self) -> Session:
+        self.opened += 1
+        return self.factory()
+
+
+def test_an_idle_worker_opens_no_write_transaction(
+    db: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    # On SQLite a write transaction holds the one writer lock: a worker polling every second
+    # must ask a read-only session whether anything is due before it takes one.
+    writes = CountingFactory(sessions)
+    recorder = Recorder()
+    job_runs: list[int] = []
+    idle = Worker(writes, clock, read_sessions=sessions)  # type: ignore[arg-type]
+    idle.handle("test.effect", recorder)
+    idle.schedule(Job("test.job", timedelta(hours=1), lambda _s: job_runs.append(1) or {"n": 1}))
+    idle.run_once()  # the job has never run: due, so it runs in a write transaction
+    assert job_runs == [1]
+    writes.opened = 0
+    for _ in range(5):
+        assert idle.run_once() == 0
+    assert writes.opened == 0  # nothing due, no job due: only reads
+    assert _enqueue(db, clock, "z") is not None
+    assert idle.run_once() == 1
+    assert recorder.applied == ["z"]
+    assert writes.opened >= 1
+    clock.advance(timedelta(hours=1))
+    idle.run_once()
+    assert job_runs == [1, 1]
+
+    # without read sessions the same idle round takes write transactions
+    polling = CountingFactory(sessions)
+    blind = Worker(polling, clock)  # type: ignore[arg-type]
+    blind.handle("test.effect", recorder)
+    blind.run_once()
+    assert polling.opened >= 1

@@ -23,7 +23,11 @@ FRONT_ENDS = {"api", "cli", "web", "bots", "demo", "transparency"}
 ALLOWED_INSIDE = ("lawline.core", "lawline.audit", "lawline.transparency")
 # The domains' closed vocabularies (which offense is which category, which category is which DSA
 # statement category): plain constant tables, read for the EU templates' "type of content".
-VOCABULARIES = ("lawline.legal.offenses", "lawline.moderation.categories")
+VOCABULARIES = (
+    "lawline.legal.offenses",
+    "lawline.moderation.categories",
+    "lawline.tally.figures",  # the names of the counted figures (their rows are read by name)
+)
 
 
 def _imports(path: Path) -> set[str]:

@@ -12,7 +12,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from lawline.audit import ledger
-from lawline.audit.models import LedgerEntry, LedgerHead, LedgerState
+from lawline.audit.models import LedgerEntry, LedgerHead, LedgerState, MerkleSubtree
 from lawline.core.clock import FixedClock
 from lawline.core.errors import Conflict
 from lawline.core.keys import SigningKey
@@ -110,6 +110,7 @@ def _rebuild_ledger_without_first_entry(db: Session, key: SigningKey) -> None:
     ]
     db.execute(delete(LedgerEntry))
     db.execute(delete(LedgerHead))
+    db.execute(delete(MerkleSubtree).where(MerkleSubtree.tree == "ledger"))
     db.execute(update(LedgerState).values(size=0, frontier=[], last_quarter=None))
     db.expire_all()
     for request_id, country, rtype, kind, accounts, when in kept:

@@ -62,11 +62,14 @@ def signed_message(request: Request, public_url: str | None) -> SignedMessage:
     public URL (LAWLINE_PUBLIC_URL) with the path and query received, never the Host header
     the client sent. Without a public URL (a loopback-only server: `lawline serve` refuses
     anything else) the URL as received stands in."""
-    url = str(request.url)
-    if public_url:
-        url = public_url.rstrip("/") + request.url.path
-        if request.url.query:
-            url += "?" + request.url.query
+    # RFC 9421 2.2.2: the target as the client sent it. `request.url.path` is percent-decoded,
+    # so a signer that signed `/requests/%2B31...` (as any conforming one does) never verified.
+    raw_path = request.scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else request.url.path
+    base = public_url.rstrip("/") if public_url else f"{request.url.scheme}://{request.url.netloc}"
+    url = base + path
+    if request.url.query:
+        url += "?" + request.url.query
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
     return SignedMessage(request.method, url, headers)
 
@@ -205,7 +208,7 @@ def extend(
 
 @router.get("/requests/{request_id}/notices")
 def list_notices(
-    request_id: str, caller: Caller, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath, caller: Caller, session: SessionDep, runtime: RuntimeDep
 ) -> list[NoticeOut]:
     """The Annex III notices lawline sent about this order (Reg. 2023/1543 Art. 10(5)-(8))."""
     queries.own_request(session, request_id, caller.authority_id)
@@ -217,7 +220,11 @@ def list_notices(
 
 @router.post("/requests/{request_id}/validation")
 def report_validation(
-    request_id: str, payload: ValidationIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
+    request_id: RequestIdPath,
+    payload: ValidationIn,
+    caller: Caller,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> RequestOut:
     """Art. 4(5): the outcome of the ex-post validation of an emergency order; a refusal
     withdraws the order and lawline deletes the data it delivered or preserved for it."""
@@ -245,7 +252,9 @@ def report_validation(
         }
     },
 )
-def fetch(request_id: str, caller: Caller, session: SessionDep, runtime: RuntimeDep) -> Response:
+def fetch(
+    request_id: RequestIdPath, caller: Caller, session: SessionDep, runtime: RuntimeDep
+) -> Response:
     queries.own_request(session, request_id, caller.authority_id)
     data = review.deliver_package(
         session, runtime.legal, request_id, authority_id=caller.authority_id

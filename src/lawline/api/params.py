@@ -10,13 +10,14 @@ from typing import Annotated
 
 from fastapi import Header, Path, Query
 
-from lawline.core.fields import ID_PATTERN, INT32_MAX, INT64_MAX
+from lawline.boundary import IntIdPath, RecordIdPath
+from lawline.core.fields import INT64_MAX
 
 # An id lawline made (`req_01j...`): the pattern keeps NUL, phone numbers and IPs out of lookups.
-RequestIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=40)]
-ReportIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=40)]
-AppealIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=40)]
-CaseIdPath = Annotated[int, Path(ge=1, le=INT32_MAX)]
+RequestIdPath = RecordIdPath
+ReportIdPath = RecordIdPath
+AppealIdPath = RecordIdPath
+CaseIdPath = IntIdPath
 TreeSizePath = Annotated[int, Path(ge=0, le=INT64_MAX)]
 TreeSizeQuery = Annotated[int, Query(ge=1, le=INT64_MAX)]
 SeqQuery = Annotated[int, Query(ge=0, le=INT64_MAX)]

@@ -263,7 +263,7 @@ def callback(
 
 @router.post("/requests/{request_id}/notices")
 def send_notice(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: NoticeIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_NOTICE_SEND)],
     session: SessionDep,
@@ -285,7 +285,7 @@ def send_notice(
 
 @router.post("/requests/{request_id}/enforcing-answer")
 def enforcing_answer(
-    request_id: str,
+    request_id: RequestIdPath,
     payload: EnforcingAnswerIn,
     staff: Annotated[Staff, staff_may(Action.LEGAL_ENFORCING_ANSWER)],
     session: SessionDep,

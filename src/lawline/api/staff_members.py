@@ -16,7 +16,8 @@ from lawline.core.fields import InputModel
 from lawline.staff.service import Action, Staff, disable_staff, list_staff, reset_staff
 
 router = APIRouter(prefix="/v1/staff/members", tags=["staff"])
-Username = Annotated[str, Path(max_length=64)]
+# the shape `staff.service` gives usernames: NUL or a phone number never reaches a lookup
+Username = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
 Admin = Annotated[Staff, staff_may(Action.STAFF_MANAGE)]
 
 

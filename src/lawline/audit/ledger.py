@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lawline.audit import merkle
+from lawline.audit import merkle, subtrees
 from lawline.audit.models import LedgerEntry, LedgerHead, LedgerState
 from lawline.audit.schemas import (
     LEDGER_FIELDS,
@@ -118,10 +118,11 @@ def append(
     }
     digest = merkle.leaf_hash(ledger_entry_bytes(fields))
     old_frontier = [bytes.fromhex(h) for h in state.frontier]
-    frontier = merkle.frontier_append(old_frontier, seq, digest)
+    frontier, completed = merkle.frontier_append_nodes(old_frontier, seq, digest)
     session.add(
         LedgerEntry(**fields, leaf_hash=digest, request_id=request_id, salt=salt, disclosed_at=now)
     )
+    subtrees.record(session, "ledger", completed)
     state.size = seq + 1
     state.frontier = [h.hex() for h in frontier]
     state.last_quarter = quarter
@@ -174,25 +175,21 @@ def head_of_size(session: Session, size: int) -> SignedLedgerHead | None:
     )
 
 
-def leaf_hashes(session: Session, size: int) -> list[bytes]:
-    return list(
-        session.execute(
-            select(LedgerEntry.leaf_hash).where(LedgerEntry.seq < size).order_by(LedgerEntry.seq)
-        ).scalars()
-    )
-
-
 def consistency_path(session: Session, old_size: int, new_size: int) -> list[str]:
     """RFC 9162 consistency proof between two sizes; empty when either tree is empty or equal."""
     if old_size == 0 or old_size == new_size:
         return []
-    return [encode(h) for h in merkle.consistency_proof(leaf_hashes(session, new_size), old_size)]
+    return [encode(h) for h in _roots(session, merkle.consistency_ranges(old_size, new_size))]
 
 
 def inclusion_path(session: Session, seq: int, tree_size: int) -> list[str]:
     if not 0 <= seq < tree_size:
         raise InvalidInput("the entry must lie inside the tree", code="proof_out_of_range")
-    return [encode(h) for h in merkle.inclusion_proof(leaf_hashes(session, tree_size), seq)]
+    return [encode(h) for h in _roots(session, merkle.inclusion_ranges(seq, tree_size))]
+
+
+def _roots(session: Session, ranges: list[tuple[int, int]]) -> list[bytes]:
+    return subtrees.roots(session, "ledger", LedgerEntry.leaf_hash, LedgerEntry.seq, ranges)
 
 
 def public_entries(session: Session, *, through: int | None = None) -> Iterator[dict[str, Any]]:

@@ -71,46 +71,89 @@ def frontier_root(frontier: Sequence[bytes]) -> bytes:
     return value
 
 
-def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
-    """PATH(m, D[n]) for m = index over the first n = len(leaves) leaf hashes."""
-    if not 0 <= index < len(leaves):
+def frontier_append_nodes(
+    frontier: list[bytes], size: int, new_leaf: bytes
+) -> tuple[list[bytes], list[tuple[int, int, bytes]]]:
+    """`frontier_append`, also returning the perfect subtrees it completed, as
+    (level, index, hash): the subtree of leaves [index * 2**level, (index + 1) * 2**level)."""
+    result = list(frontier)
+    completed: list[tuple[int, int, bytes]] = []
+    value, n, level = new_leaf, size, 0
+    while n & 1:
+        value = node_hash(result.pop(), value)
+        n >>= 1
+        level += 1
+        completed.append((level, ((size + 1) >> level) - 1, value))
+    result.append(value)
+    return result, completed
+
+
+def perfect_parts(start: int, end: int) -> list[tuple[int, int]]:
+    """The perfect subtrees, largest first, whose fold is MTH(D[start:end]) for a node
+    [start, end) of an RFC 6962 tree, as (level, index).
+
+    In such a node `start` is a multiple of a power of two at least as large as the node, so
+    the parts are the set bits of its size, each aligned to its own size.
+    """
+    if start & ((1 << (end - start - 1).bit_length()) - 1):
+        raise ValueError("not a node of an RFC 6962 tree")
+    parts: list[tuple[int, int]] = []
+    while start < end:
+        level = (end - start).bit_length() - 1
+        parts.append((level, start >> level))
+        start += 1 << level
+    return parts
+
+
+def inclusion_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The leaf ranges whose roots make PATH(index, D[size]), in proof order."""
+    if not 0 <= index < size:
         raise ValueError("leaf index outside the tree")
-    proof: list[bytes] = []
-    start, end, m = 0, len(leaves), index
+    ranges: list[tuple[int, int]] = []
+    start, end, m = 0, size, index
     while end - start > 1:
         k = _split(end - start)
         if m < k:
-            proof.append(_subtree_root(leaves, start + k, end))
+            ranges.append((start + k, end))
             end = start + k
         else:
-            proof.append(_subtree_root(leaves, start, start + k))
+            ranges.append((start, start + k))
             start, m = start + k, m - k
-    proof.reverse()  # PATH lists siblings from the leaf upwards
-    return proof
+    ranges.reverse()  # PATH lists siblings from the leaf upwards
+    return ranges
 
 
-def consistency_proof(leaves: Sequence[bytes], old_size: int) -> list[bytes]:
-    """PROOF(m, D[n]) for m = old_size and n = len(leaves), 0 < m <= n."""
-    n = len(leaves)
-    if not 0 < old_size <= n:
+def consistency_ranges(old_size: int, new_size: int) -> list[tuple[int, int]]:
+    """The leaf ranges whose roots make PROOF(old_size, D[new_size]), in proof order."""
+    if not 0 < old_size <= new_size:
         raise ValueError("old tree size must be between 1 and the new size")
-    proof: list[bytes] = []
-    start, end, m, complete = 0, n, old_size, True
+    ranges: list[tuple[int, int]] = []
+    start, end, m, complete = 0, new_size, old_size, True
     while True:
         size = end - start
         if m == size:
             if not complete:
-                proof.append(_subtree_root(leaves, start, end))
+                ranges.append((start, end))
             break
         k = _split(size)
         if m <= k:
-            proof.append(_subtree_root(leaves, start + k, end))
+            ranges.append((start + k, end))
             end = start + k
         else:
-            proof.append(_subtree_root(leaves, start, start + k))
+            ranges.append((start, start + k))
             start, m, complete = start + k, m - k, False
-    proof.reverse()
-    return proof
+    ranges.reverse()
+    return ranges
+
+
+def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
+    """PATH(m, D[n]) for m = index over the first n = len(leaves) leaf hashes."""
+    return [_subtree_root(leaves, a, b) for a, b in inclusion_ranges(index, len(leaves))]
+
+
+def consistency_proof(leaves: Sequence[bytes], old_size: int) -> list[bytes]:
+    """PROOF(m, D[n]) for m = old_size and n = len(leaves), 0 < m <= n."""
+    return [_subtree_root(leaves, a, b) for a, b in consistency_ranges(old_size, len(leaves))]
 
 
 def verify_inclusion(

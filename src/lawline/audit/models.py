@@ -34,6 +34,18 @@ class AuditState(Base):
     frontier: Mapped[list[str]] = mapped_column(JSON)
 
 
+class MerkleSubtree(Base):
+    """The root of one complete subtree of a log (level >= 1; level 0 is the entry's leaf hash),
+    written by the append that completes it, so proofs read O(log n) rows (see `proofs`)."""
+
+    __tablename__ = "merkle_subtrees"
+
+    tree: Mapped[str] = mapped_column(String(16), primary_key=True)  # "audit" or "ledger"
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
 class TreeHead(Base):
     __tablename__ = "audit_tree_heads"
 

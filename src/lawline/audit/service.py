@@ -8,17 +8,18 @@ by a signature before anyone can see it.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import String, event, select, type_coerce
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawline.audit import merkle
+from lawline.audit import merkle, subtrees, verify
 from lawline.audit.models import AuditEntry, AuditState, TreeHead
 from lawline.audit.schemas import (
     ConsistencyProof,
@@ -82,11 +83,14 @@ def append(
         body=data,
         leaf_hash=digest,
     )
-    frontier = [bytes.fromhex(h) for h in state.frontier]
-    state.frontier = [h.hex() for h in merkle.frontier_append(frontier, seq, digest)]
+    frontier, completed = merkle.frontier_append_nodes(
+        [bytes.fromhex(h) for h in state.frontier], seq, digest
+    )
+    state.frontier = [h.hex() for h in frontier]
     state.size = seq + 1
     session.add(entry)
     session.flush()
+    subtrees.record(session, "audit", completed)
     session.info[_APPENDED] = True
     return entry
 
@@ -146,13 +150,6 @@ def head_for_size(session: Session, size: int) -> SignedTreeHead:
     return _to_schema(row.size, row.root, row.at, row.key_id, row.signature)
 
 
-def _leaf_hashes(session: Session, size: int) -> list[bytes]:
-    rows = session.execute(
-        select(AuditEntry.leaf_hash).where(AuditEntry.seq < size).order_by(AuditEntry.seq)
-    ).scalars()
-    return list(rows)
-
-
 def get_entry(session: Session, seq: int) -> AuditEntry:
     entry = session.get(AuditEntry, seq)
     if entry is None:
@@ -166,12 +163,10 @@ def inclusion_proof(session: Session, seq: int, tree_size: int) -> InclusionProo
         raise InvalidInput(
             "the entry must lie inside a tree no larger than the log", code="proof_out_of_range"
         )
-    leaves = _leaf_hashes(session, tree_size)
+    ranges = [(seq, seq + 1), *merkle.inclusion_ranges(seq, tree_size)]
+    leaf, *path = _roots(session, ranges)
     return InclusionProof(
-        seq=seq,
-        tree_size=tree_size,
-        leaf_hash=encode(leaves[seq]),
-        path=[encode(p) for p in merkle.inclusion_proof(leaves, seq)],
+        seq=seq, tree_size=tree_size, leaf_hash=encode(leaf), path=[encode(p) for p in path]
     )
 
 
@@ -179,12 +174,12 @@ def consistency_proof(session: Session, old_size: int, new_size: int) -> Consist
     size, _ = current_size_and_root(session)
     if not 0 < old_size <= new_size <= size:
         raise InvalidInput("need 0 < old size <= new size <= log size", code="proof_out_of_range")
-    leaves = _leaf_hashes(session, new_size)
-    return ConsistencyProof(
-        old_size=old_size,
-        new_size=new_size,
-        path=[encode(p) for p in merkle.consistency_proof(leaves, old_size)],
-    )
+    path = _roots(session, merkle.consistency_ranges(old_size, new_size))
+    return ConsistencyProof(old_size=old_size, new_size=new_size, path=[encode(p) for p in path])
+
+
+def _roots(session: Session, ranges: list[tuple[int, int]]) -> list[bytes]:
+    return subtrees.roots(session, "audit", AuditEntry.leaf_hash, AuditEntry.seq, ranges)
 
 
 def entries(session: Session, *, subject: str | None = None) -> Generator[AuditEntry]:
@@ -220,63 +215,64 @@ class LogVerification:
         return f"audit log BROKEN: {where}: {self.problem}"
 
 
-def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogVerification:
+def verify_log(
+    session: Session, public_key: Ed25519PublicKey, *, workers: int = 1, chunk: int = verify.CHUNK
+) -> LogVerification:
     """Recompute every leaf from its stored fields, every signed head's root, and the state.
 
-    One pass over the log: each leaf is recomputed and folded into a compact range, and each
-    signed head is checked when the pass reaches its size, so the cost is linear in the log
-    whatever the number of heads. A changed leaf is reported before a head that disagrees.
+    The log is checked in aligned chunks (see `lawline.audit.verify`); each signed head is
+    checked when the pass reaches its size, so the cost is linear in the log whatever the number
+    of heads. A changed leaf is reported before a head that disagrees. With `workers > 1` the
+    chunks are hashed in that many worker processes, each reading committed rows on a connection
+    of its own: use it for a log at rest (the CLI does), not inside a transaction that appended.
     """
+    state_size, state_root = current_size_and_root(session)
     heads = session.execute(select(TreeHead).order_by(TreeHead.size, TreeHead.id)).scalars().all()
-    frontier: list[bytes] = []
+    last_seq = session.execute(select(func.max(AuditEntry.seq))).scalar_one_or_none()
+    total = 0 if last_seq is None else last_seq + 1
+    pieces = verify.chunks(total, chunk)
+    head_sizes = sorted({row.size for row in heads})
+    frontier: list[bytes] = []  # compact range at the start of the current chunk
     count = 0
     next_head = 0
     last_good = 0
     head_problem: LogVerification | None = None
 
-    def check_heads_at(size: int) -> None:
+    def check_heads_at(size: int, root: bytes) -> None:
         nonlocal next_head, last_good, head_problem
-        while next_head < len(heads) and heads[next_head].size <= size and head_problem is None:
+        while next_head < len(heads) and heads[next_head].size == size and head_problem is None:
             row = heads[next_head]
             head = _to_schema(row.size, row.root, row.at, row.key_id, row.signature)
             if not head.verify_signature(public_key):
-                head_problem = LogVerification(
-                    0,
-                    next_head,
-                    False,
-                    None,
-                    f"signed head of size {row.size} has a bad signature",
-                    last_good,
-                )
-            elif row.size == size and merkle.frontier_root(frontier) != row.root:
-                head_problem = LogVerification(
-                    0,
-                    next_head,
-                    False,
-                    None,
+                problem = f"signed head of size {row.size} has a bad signature"
+            elif root != row.root:
+                problem = (
                     f"entries before seq {row.size} differ from what the signed head "
-                    f"of size {row.size} covers",
-                    last_good,
+                    f"of size {row.size} covers"
                 )
             else:
                 last_good = row.size
                 next_head += 1
+                continue
+            head_problem = LogVerification(0, next_head, False, None, problem, last_good)
 
-    check_heads_at(0)
-    for seq, stored, fast, semantic in _stored_leaves(session):
-        if seq != count:
-            return LogVerification(count, 0, False, count, "sequence gap")
-        digest = merkle.leaf_hash(fast)
-        if digest != stored:
-            digest = merkle.leaf_hash(semantic())
-            if digest != stored:
-                return LogVerification(
-                    count, 0, False, seq, "stored entry does not match its leaf hash"
-                )
-        frontier = merkle.frontier_append(frontier, count, digest)
-        count += 1
-        if next_head < len(heads) and heads[next_head].size == count:
-            check_heads_at(count)
+    check_heads_at(0, merkle.EMPTY_ROOT)
+    sizes = [[s for s in head_sizes if a < s <= b] for a, b in pieces]
+    with _chunk_results(session, pieces, sizes, workers) as results:
+        for (start, end), result in zip(pieces, results, strict=False):
+            if result.problem is not None:
+                seq, problem = result.problem
+                return LogVerification(seq, 0, False, seq, problem)
+            for size, part in result.ranges.items():
+                if size != end:
+                    check_heads_at(size, merkle.frontier_root(frontier + part))
+            count = end
+            part = result.ranges[end]
+            if end - start == chunk:  # a full chunk is one perfect subtree
+                frontier = merkle.frontier_append(frontier, start // chunk, part[0])
+            else:
+                frontier = frontier + part
+            check_heads_at(count, merkle.frontier_root(frontier))
     if head_problem is None and next_head < len(heads):
         row = heads[next_head]
         head = _to_schema(row.size, row.root, row.at, row.key_id, row.signature)
@@ -301,69 +297,44 @@ def verify_log(session: Session, public_key: Ed25519PublicKey) -> LogVerificatio
         )
     if head_problem is not None:
         return replace(head_problem, entries=count)
-    size, state_root = current_size_and_root(session)
-    if size != count or state_root != merkle.frontier_root(frontier):
+    if state_size != count or state_root != merkle.frontier_root(frontier):
         return LogVerification(
             count, len(heads), False, None, "append state disagrees with the entries", last_good
         )
     return LogVerification(count, len(heads), True)
 
 
-def _stored_leaves(
-    session: Session,
-) -> Iterator[tuple[int, bytes, bytes, Callable[[], bytes]]]:
-    """(seq, stored leaf hash, entry bytes, a function recomputing them from parsed values).
-
-    The entry bytes are assembled from the stored text where the database hands it over as
-    written (SQLite keeps the canonical JSON and the ISO time we wrote), which skips parsing
-    and re-encoding; should that text not be canonical, the caller falls back to the parsed
-    values, so only a real change of content is reported.
-    """
-    table = AuditEntry.__table__
-    query = (
-        select(
-            table.c.seq,
-            table.c.entry_type,
-            table.c.actor,
-            table.c.subject,
-            type_coerce(table.c.at, String),
-            type_coerce(table.c.body, String),
-            table.c.leaf_hash,
+@contextmanager
+def _chunk_results(
+    session: Session, pieces: list[tuple[int, int]], sizes: list[list[int]], workers: int
+) -> Iterator[Iterator[verify.ChunkResult]]:
+    source = _worker_source(session) if workers > 1 and len(pieces) > 1 else None
+    if source is None:
+        raw = session.connection().connection.dbapi_connection
+        backend = session.get_bind().dialect.name
+        yield (
+            verify.check_chunk_on(raw, backend, a, b, s)
+            for (a, b), s in zip(pieces, sizes, strict=True)
         )
-        .order_by(table.c.seq)
-        .execution_options(yield_per=5000)
+        return
+    results = verify.run_workers(
+        source, [(a, b, s) for (a, b), s in zip(pieces, sizes, strict=True)], workers
     )
-    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-    result = session.execute(query)
     try:
-        for seq, entry_type, actor, subject, at, body, stored in result:
-            at_text = (
-                f"{at[:10]}T{at[11:]}+00:00"
-                if isinstance(at, str) and len(at) == 26
-                else _parse_at(at).isoformat(timespec="microseconds")
-            )
-            body_text = body if isinstance(body, str) else dumps(body)
-            fast = (
-                f'{{"actor":{dumps(actor)},"at":"{at_text}","body":{body_text},"seq":{seq},'
-                f'"subject":{dumps(subject)},"type":{dumps(entry_type)}}}'
-            ).encode()
-
-            def semantic(
-                seq: int = seq,
-                t: str = entry_type,
-                a: str = actor,
-                s: str = subject,
-                at: Any = at,
-                body: Any = body,
-            ) -> bytes:
-                parsed = json.loads(body) if isinstance(body, str) else body
-                return entry_bytes(seq, t, a, s, _parse_at(at), parsed)
-
-            yield seq, bytes(stored), fast, semantic
+        yield results
     finally:
-        result.close()  # a server-side cursor on PostgreSQL, when the caller stops early
+        results.close()
 
 
-def _parse_at(value: Any) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+def _worker_source(session: Session) -> verify.Source | None:
+    """How a worker process reaches the same database; None for an in-memory SQLite."""
+    url = session.get_bind().engine.url
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return None
+        return verify.Source("sqlite", str(Path(url.database).resolve()))
+    if url.get_backend_name() == "postgresql":
+        search_path = session.execute(text("SHOW search_path")).scalar_one()
+        conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        return verify.Source("postgresql", conninfo, str(search_path))
+    return None

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lawline.cli.registry import authority_app
-from lawline.cli.support import logged_in, open_runtime, read_text_file
+from lawline.cli.support import logged_in, open_runtime, read_text_file, validated
 from lawline.core.db import transaction
 from lawline.staff.permissions import Action
 
@@ -189,6 +189,77 @@ def requests_callback(
             note=note,
         )
     console.print(f"{request_id}: call-back recorded")
+
+
+@requests_app.command("notice")
+def requests_notice(
+    request_id: str,
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="manifest_error, de_facto_impossibility, immunities_or_press_freedom or "
+            "partial_or_late (Annex III)."
+        ),
+    ],
+    explanation: Annotated[str, typer.Option(help="Why; name records by id, never by value.")],
+    clarification: Annotated[
+        str | None, typer.Option(help="What the authority should correct or clarify.")
+    ] = None,
+) -> None:
+    """Send the issuing authority an Annex III notice (Reg. 2023/1543 Art. 10(5)-(8)); it reads
+    it with `lawline-authority notices`."""
+    from lawline.legal import notices, queries
+    from lawline.legal.schemas import NoticeIn
+
+    payload = validated(NoticeIn, kind=kind, explanation=explanation, clarification=clarification)
+    runtime = open_runtime()
+    with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.LEGAL_NOTICE_SEND)
+        notice = notices.issue_notice(
+            session,
+            queries.get_request(session, request_id),
+            kind=payload.kind,
+            explanation=payload.explanation,
+            clarification=payload.clarification,
+            actor=staff.actor,
+            clock=runtime.clock,
+        )
+        line = f"{request_id}: notice {notice.id} ({payload.kind}) sent"
+    console.print(line, highlight=False)
+
+
+@requests_app.command("enforcing-answer")
+def requests_enforcing_answer(
+    request_id: str,
+    confirmed: Annotated[
+        bool,
+        typer.Option(
+            "--confirmed/--refused",
+            help="The enforcing authority raised no ground (Art. 10(2)), or it raised one.",
+        ),
+    ],
+    ground: Annotated[
+        str | None, typer.Option(help="The Art. 12 ground it raised (with --refused).")
+    ] = None,
+) -> None:
+    """Record the notified enforcing authority's answer (Reg. 2023/1543 Art. 8, 10(2), 12)."""
+    from lawline.legal.enforcing import record_enforcing_answer
+    from lawline.legal.schemas import EnforcingAnswerIn
+
+    payload = validated(EnforcingAnswerIn, confirmed=confirmed, ground=ground)
+    runtime = open_runtime()
+    with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.LEGAL_ENFORCING_ANSWER)
+        request = record_enforcing_answer(
+            session,
+            runtime.legal,
+            request_id,
+            staff=staff,
+            confirmed=payload.confirmed,
+            ground=payload.ground,
+        )
+        line = f"{request_id}: enforcing authority's answer recorded; {request.status}"
+    console.print(line, highlight=False)
 
 
 @requests_app.command("notifications")

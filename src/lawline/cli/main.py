@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -158,13 +159,17 @@ def _parse_day(text: str) -> datetime:
 
 # ---- audit ------------------------------------------------------------------------------
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    workers: Annotated[
+        int, typer.Option(help="Worker processes hashing the log (default: one per core).", min=1)
+    ] = os.cpu_count() or 1,
+) -> None:
     """Recompute the whole log and its signed heads; report the first bad entry (exit 1)."""
     from lawline.audit.service import verify_log
 
     runtime = open_runtime()
     with runtime.sessions() as session:
-        result = verify_log(session, runtime.signing_key.public)
+        result = verify_log(session, runtime.signing_key.public, workers=workers)
     if result.ok:
         console.print(result.describe())
     else:

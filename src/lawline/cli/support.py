@@ -7,14 +7,17 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from lawline.core.errors import ConfigurationError, InvalidInput, Unauthorized
 from lawline.core.settings import Settings
 from lawline.runtime import Runtime
 from lawline.staff.service import Action, Staff, require, staff_for_token
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def open_runtime(*, database: bool = True) -> Runtime:
@@ -29,6 +32,17 @@ def open_runtime(*, database: bool = True) -> Runtime:
     if database:
         runtime.require_current_schema()
     return runtime
+
+
+def validated(model: type[M], **fields: object) -> M:
+    """`fields` checked by the API's own input model: odd input (control characters, lengths,
+    unknown values) is refused on one line naming the option and the problem, never the value."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        option = "--" + str(first["loc"][0]).replace("_", "-") if first["loc"] else "input"
+        raise InvalidInput(f"{option}: {first['type']}", code="invalid_input") from None
 
 
 def read_text_file(path: Path) -> str:

@@ -96,6 +96,32 @@ def eu_templates(
         _emit(eu_csv(session, service.parse_quarter(quarter, runtime.clock.now())), out)
 
 
+@transparency_app.command("check")
+def check(
+    quarter: Annotated[str, typer.Argument(help="The quarter, e.g. 2024-Q4 (UTC).")],
+) -> None:
+    """Recount the quarter from the database views and compare every figure with the counters
+    reports are served from, and the disclosures with the ledger. Exit 0 when all agree, 1
+    naming each figure that differs."""
+    from lawline.transparency import service
+    from lawline.transparency.check import check as check_quarter
+
+    runtime = open_runtime()
+    with runtime.read_sessions() as session:
+        period = service.parse_quarter(quarter, runtime.clock.now())
+        problems = check_quarter(session, period)
+    if not problems:
+        console.print(
+            f"OK: {period}: the counters, the recount from the views and the ledger agree",
+            highlight=False,
+        )
+        return
+    err_console.print(f"FAILED: {period}: {len(problems)} figure(s) differ:")
+    for problem in problems:
+        err_console.print(f"  - {problem}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
 def _json_file(path: Path) -> Any:
     try:
         return json.loads(read_text_file(path))

@@ -8,15 +8,20 @@ this module therefore imports those parts only inside the commands that need the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from lawline.core.errors import InvalidInput, LawlineError
+
+if TYPE_CHECKING:
+    from lawline.moderation.triage_store import ModelStore
 
 console = Console()
 triage_app = typer.Typer(
@@ -135,10 +140,13 @@ def triage_train(
         str | None, typer.Option(help="Only decisions on or after this date (YYYY-MM-DD).")
     ] = None,
 ) -> None:
-    """Train the default model into the data directory (once), or a candidate from decisions."""
-    from lawline.cli.support import open_runtime
+    """Train the default model into the data directory (once), or a candidate from decisions
+    (logged in as an admin; audited)."""
+    from lawline.audit import service as audit
+    from lawline.cli.support import logged_in, open_runtime
     from lawline.core.db import transaction
     from lawline.moderation.triage_store import ModelStore
+    from lawline.staff.permissions import Action
 
     runtime = open_runtime(database=from_decisions)
     store = ModelStore(runtime.settings.data_dir)
@@ -151,10 +159,28 @@ def triage_train(
     from lawline.moderation.triage_learning import decision_rows, retrain
 
     with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.TRIAGE_MODELS_MANAGE)
         rows = decision_rows(session, runtime.platform, _since(since))
-    if not rows:
-        raise InvalidInput("no decisions to learn from", code="no_decisions")
-    outcome = retrain(store, rows, source=f"corpus + {len(rows)} decisions since {since or '-'}")
+        if not rows:
+            raise InvalidInput("no decisions to learn from", code="no_decisions")
+        outcome = retrain(
+            store, rows, source=f"corpus + {len(rows)} decisions since {since or '-'}"
+        )
+        audit.append(
+            session,
+            "triage.model.trained",
+            actor=staff.actor,
+            subject=f"triage-model:{outcome.candidate}",
+            body={
+                "decisions": outcome.decisions,
+                "since": since,
+                "candidate_macro_f1": round(outcome.candidate_f1, 4),
+                "current": outcome.current,
+                "current_macro_f1": round(outcome.current_f1, 4),
+                "promoted": outcome.promoted,
+            },
+            clock=runtime.clock,
+        )
     verdict = "promoted" if outcome.promoted else "refused (worse than the current model)"
     console.print(
         f"candidate {outcome.candidate} macro-F1 {outcome.candidate_f1:.3f} against "
@@ -204,22 +230,50 @@ def triage_models() -> None:
 def triage_promote(
     version: Annotated[str, typer.Argument(help="A version from `models`.")],
 ) -> None:
-    """Make a stored model the current one."""
-    from lawline.core.settings import Settings
-    from lawline.moderation.triage_store import ModelStore
-
-    ModelStore(Settings().data_dir).promote(version)
+    """Make a stored model the current one (logged in as an admin; audited)."""
+    with _model_change("triage.model.promoted") as (store, body):
+        body["previous"] = store.current_version()
+        store.promote(version)
+        body["current"] = version
     console.print(f"current triage model: {version}", highlight=False)
 
 
 @triage_app.command("rollback")
 def triage_rollback() -> None:
-    """Make the previous current model current again."""
-    from lawline.core.settings import Settings
-    from lawline.moderation.triage_store import ModelStore
-
-    version = ModelStore(Settings().data_dir).rollback()
+    """Make the previous current model current again (logged in as an admin; audited)."""
+    with _model_change("triage.model.rolled_back") as (store, body):
+        body["previous"] = store.current_version()
+        version = store.rollback()
+        body["current"] = version
     console.print(f"current triage model: {version}", highlight=False)
+
+
+@contextmanager
+def _model_change(entry_type: str) -> Iterator[tuple[ModelStore, dict[str, str | None]]]:
+    """A logged-in admin's change of the current model, with its audit entry. The model registry
+    is a file, not a table: a refused change (unknown version, nothing to roll back to) raises
+    before the entry is written, so it leaves nothing; the entry is appended right after a
+    change, in the transaction that checked the login."""
+    from lawline.audit import service as audit
+    from lawline.cli.support import logged_in, open_runtime
+    from lawline.core.db import transaction
+    from lawline.moderation.triage_store import ModelStore
+    from lawline.staff.permissions import Action
+
+    runtime = open_runtime()
+    with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.TRIAGE_MODELS_MANAGE)
+        store = ModelStore(runtime.settings.data_dir)
+        body: dict[str, str | None] = {}
+        yield store, body
+        audit.append(
+            session,
+            entry_type,
+            actor=staff.actor,
+            subject=f"triage-model:{body['current']}",
+            body=body,
+            clock=runtime.clock,
+        )
 
 
 def register(app: typer.Typer) -> None:

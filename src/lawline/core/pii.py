@@ -84,7 +84,9 @@ class IPAddress(Personal[ipaddress.IPv4Address | ipaddress.IPv6Address]):
 
 # Patterns used to refuse or mask personal data that escaped its wrapper (defence in depth).
 _E164 = re.compile(r"(?<![\w+])\+[1-9]\d{7,14}(?!\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+# Not inside a longer dotted run of digits ("1.2.3.4.5" is a version), but an address that
+# ends a sentence ("from 10.0.0.1.") or names a file ("10.0.0.1.csv") is one.
+_IPV4 = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\d)(?!\.\d)")
 # IPv6 candidates: runs of hex digits, colons and dots with at least two colons; each is
 # checked by `ipaddress` (so "12:30:45" or a MAC-like token is left alone).
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?![\w:])")
@@ -104,13 +106,14 @@ NATIONAL_REGIONS: tuple[str, ...] = (
 )
 
 
-def _phone_spans(text: str) -> list[tuple[int, int]]:
+def _phone_spans(text: str, *, national: bool = True) -> list[tuple[int, int]]:
     """Spans of `text` that `phonenumbers.PhoneNumberMatcher` accepts as a valid number, in
-    international form or in the national form of any region in NATIONAL_REGIONS."""
+    international form however it is spaced (`+31 6 1234 5678`, `+1 (202) 555-0143`) and, with
+    `national`, in the national form of any region in NATIONAL_REGIONS."""
     if not _DIGIT_RUN.search(text):
         return []
     spans: set[tuple[int, int]] = set()
-    for region in (None, *NATIONAL_REGIONS):
+    for region in (None, *NATIONAL_REGIONS) if national else (None,):
         matcher = phonenumbers.PhoneNumberMatcher(
             text, region, leniency=phonenumbers.Leniency.VALID
         )
@@ -138,11 +141,11 @@ def _ip_found(text: str) -> bool:
 def find_personal_data(text: str, *, national: bool = False) -> list[str]:
     """Return the kinds of personal data found in `text` (never the values themselves).
 
-    Without `national`, only international (+E.164) phone numbers count: audit bodies carry
-    account ids and counts that a national numbering plan could read as a number. Messages,
-    reasons, logs and exports use `national=True` (see `mask_personal_data`)."""
+    Without `national`, only international numbers (+country code, however spaced) count: audit
+    bodies carry account ids and counts that a national numbering plan could read as a number.
+    Messages, reasons, logs and exports use `national=True` (see `mask_personal_data`)."""
     kinds: list[str] = []
-    if _E164.search(text) or (national and _phone_spans(text)):
+    if _E164.search(text) or _phone_spans(text, national=national):
         kinds.append("phone number")
     if _ip_found(text):
         kinds.append("ip address")

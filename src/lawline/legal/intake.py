@@ -15,6 +15,7 @@ from lawline.authorities.models import Authority
 from lawline.core.ids import new_id
 from lawline.core.pii import mask_personal_data
 from lawline.disclosure import preservation
+from lawline.legal import figures
 from lawline.legal.checks import CheckContext, resolve_targets, run_checks
 from lawline.legal.context import LegalContext
 from lawline.legal.models import LegalRequest, RequestTarget
@@ -132,6 +133,7 @@ def submit_request(
         },
         clock=ctx.clock,
     )
+    figures.received(session, request)
     if result.reasons:
         transition(
             session,
@@ -164,13 +166,15 @@ def submit_request(
         assert rule.preservation_days is not None
         transition(session, request, Status.PRESERVED, actor="system:checks", clock=ctx.clock)
         request.hold_until = now + timedelta(days=rule.preservation_days)
-        preservation.freeze(
+        held = preservation.freeze(
             session,
             ctx.platform,
             hold_order(session, request, request.hold_until),
             platform_identity=ctx.platform_identity,
             clock=ctx.clock,
         )
+        if held:
+            figures.hold_placed(session, request)
         return request
     hours = (
         regime.emergency_deadline_hours if payload.type == "emergency" else regime.deadline_hours

@@ -46,6 +46,18 @@ NOTICE_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+def refuse_personal_data(*texts: str) -> None:
+    """Text staff write for the record and for the authority (a notice, a rejection's reason,
+    a question, an approval's note) names records by id: a phone number in any format
+    (`+31 6 1234 5678`, `06-12345678`) or an IP address is refused before anything is stored."""
+    for text in texts:
+        if find_personal_data(text, national=True):
+            raise InvalidInput(
+                "name records by id, never a phone number or IP address",
+                code="personal_data_in_text",
+            )
+
+
 def issue_notice(
     session: Session,
     request: LegalRequest,
@@ -61,12 +73,7 @@ def issue_notice(
         raise InvalidInput(
             f"a notice is one of {', '.join(NOTICE_KINDS)}", code="notice_kind_unknown"
         )
-    for text in (explanation, clarification or ""):
-        if find_personal_data(text):
-            raise InvalidInput(
-                "a notice names records by id, never a phone number or IP address",
-                code="personal_data_in_text",
-            )
+    refuse_personal_data(explanation, clarification or "")
     if not explanation.strip():
         raise InvalidInput("a notice explains its reason", code="reason_missing")
     authority = session.get(Authority, request.authority_id)

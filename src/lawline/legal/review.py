@@ -21,10 +21,11 @@ from lawline.authorities.models import Authority, CallbackContact
 from lawline.core.clock import FixedClock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.disclosure.package import build_package, fetch_package
+from lawline.legal import figures
 from lawline.legal.context import LegalContext
 from lawline.legal.enforcing import delivery_held
 from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
-from lawline.legal.notices import NOTICE_KINDS, issue_notice
+from lawline.legal.notices import NOTICE_KINDS, issue_notice, refuse_personal_data
 from lawline.legal.orders import package_order
 from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
 from lawline.legal.user_info import platform_informs
@@ -42,6 +43,7 @@ def approve(
     note: str | None = None,
 ) -> LegalRequest:
     staff.require(Action.LEGAL_REQUEST_APPROVE)
+    refuse_personal_data(note or "")
     request = lock_request(session, request_id)
     if request.status != Status.IN_REVIEW.value:
         raise Conflict(f"a {request.status} request cannot be approved", code="not_in_review")
@@ -118,6 +120,7 @@ def _disclose(session: Session, ctx: LegalContext, request: LegalRequest) -> Non
         clock=at,
         ledger_receipt=receipt.to_json(),
     )
+    figures.disclosed(session, request, at=at.now(), accounts=len(order.account_ids))
 
 
 def _record_review(
@@ -179,6 +182,7 @@ def reject(
     staff.require(Action.LEGAL_REQUEST_REJECT)
     if not reason.strip():
         raise InvalidInput("a rejection states its reason", code="reason_missing")
+    refuse_personal_data(reason)
     request = lock_request(session, request_id)
     grounds = {g.code for g in ctx.policy.regimes[request.regime].refusal_grounds}
     if request.binding and ground not in grounds:
@@ -192,6 +196,7 @@ def reject(
             "the ground is not one this regime lists: " + (", ".join(sorted(grounds)) or "none"),
             code="refusal_ground_unknown",
         )
+    request.refusal_ground = ground  # before the transition, which counts it
     transition(
         session,
         request,
@@ -201,7 +206,6 @@ def reject(
         reason=ground or "rejected on review",
     )
     request.decision_reason = reason
-    request.refusal_ground = ground
     _record_review(session, ctx, request, staff, "reject", reason)
     if request.binding and ground in NOTICE_KINDS:
         issue_notice(
@@ -216,6 +220,7 @@ def ask_for_information(
     staff.require(Action.LEGAL_REQUEST_ASK)
     if not question.strip():
         raise InvalidInput("the question is empty", code="question_missing")
+    refuse_personal_data(question)
     request = lock_request(session, request_id)
     transition(session, request, Status.NEEDS_INFO, actor=staff.actor, clock=ctx.clock)
     request.review_round += 1  # approvals given before the answer no longer count

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lawline.audit import service as audit
 from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, NotFound
+from lawline.legal import figures
 from lawline.legal.models import LegalRequest
 
 
@@ -102,6 +103,8 @@ def transition(
         body=body,
         clock=clock,
     )
+    if to is Status.REJECTED:
+        figures.rejected(session, request, now)
 
 
 def remaining(request: LegalRequest, now: datetime) -> timedelta | None:

@@ -14,7 +14,7 @@ from lawline.audit import service as audit
 from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.core.ids import new_id
-from lawline.moderation import effects
+from lawline.moderation import effects, figures
 from lawline.moderation.actions import platform_calls, rule
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.decisions import target_of
@@ -72,6 +72,7 @@ def file_appeal(
         body={"appeal": appeal.id},
         clock=clock,
     )
+    figures.appeal_filed(session, appeal)
     return appeal
 
 
@@ -149,4 +150,5 @@ def decide_appeal(
         body={"appeal": appeal.id, "outcome": appeal.status},
         clock=clock,
     )
+    figures.appeal_decided(session, appeal)
     return appeal

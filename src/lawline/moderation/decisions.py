@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from lawline.audit import service as audit
 from lawline.core.errors import InvalidInput, NotFound
 from lawline.core.ids import new_id
-from lawline.moderation import effects
+from lawline.moderation import effects, figures
 from lawline.moderation.actions import Rule, Target, platform_calls, rule
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.context import ModerationContext
@@ -160,6 +160,7 @@ def decide(
         },
         clock=clock,
     )
+    figures.case_decided(session, case, decision)
     return decision
 
 

@@ -23,6 +23,7 @@ from lawline.core.ids import new_id
 from lawline.core.pii import find_personal_data, is_phone_digits
 from lawline.core.settings import Settings
 from lawline.hashes.service import match_media, record_match
+from lawline.moderation import figures
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Report, Reporter, TrustedFlagger
@@ -257,6 +258,7 @@ def submit_report(
     case.reporters = session.execute(
         select(func.count(func.distinct(Report.reporter_id))).where(Report.case_id == case.id)
     ).scalar_one()
+    was_triaged = case.triage_model is not None
     if case.triage_model is None:
         content = target_text(platform, case)
         triage = ctx.triage() if content else None
@@ -280,4 +282,5 @@ def submit_report(
         },
         clock=clock,
     )
+    figures.report_received(session, report, case, was_triaged=was_triaged)
     return Submitted(report, case, replayed=False)

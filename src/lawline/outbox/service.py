@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, literal_column, select
+from sqlalchemy import Select, exists, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from lawline.core.clock import Clock
@@ -53,19 +53,24 @@ def enqueue(
     return intent
 
 
-def claim_next(session: Session, now: datetime) -> Intent | None:
-    """Lock the oldest intent that is due and first in its lane, skipping rows other workers
-    hold (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's BEGIN IMMEDIATE admits one writer)."""
+def due_intents(now: datetime) -> Select[Intent]:
+    """Pending intents that are due and first in their lane, oldest first."""
     earlier = aliased(Intent)
     blocked = exists().where(
         earlier.lane == Intent.lane, earlier.status == PENDING, earlier.id < Intent.id
     )
-    return session.execute(
+    return (
         select(Intent)
         .where(Intent.status == PENDING, Intent.available_at <= now, ~blocked)
         .order_by(Intent.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
+    )
+
+
+def claim_next(session: Session, now: datetime) -> Intent | None:
+    """Lock the oldest intent that is due and first in its lane, skipping rows other workers
+    hold (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's BEGIN IMMEDIATE admits one writer)."""
+    return session.execute(
+        due_intents(now).limit(1).with_for_update(skip_locked=True)
     ).scalar_one_or_none()
 
 

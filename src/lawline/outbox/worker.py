@@ -22,7 +22,7 @@ from lawline.audit import service as audit
 from lawline.core.clock import Clock
 from lawline.core.errors import LawlineError
 from lawline.outbox.models import Intent, JobRun
-from lawline.outbox.service import DONE, claim_next, retry_delay
+from lawline.outbox.service import DONE, claim_next, due_intents, retry_delay
 
 log = logging.getLogger("lawline.worker")
 ACTOR = "system:worker"
@@ -54,8 +54,13 @@ class Worker:
         sessions: sessionmaker[Session],
         clock: Clock,
         wakeup: threading.Event | None = None,
+        read_sessions: sessionmaker[Session] | None = None,
     ) -> None:
         self.sessions = sessions
+        # Where given, an idle round asks these read-only sessions whether anything is due
+        # before it takes a write transaction: on SQLite a write transaction holds the one
+        # writer lock, which an idle worker polling every second would take from requests.
+        self.read_sessions = read_sessions
         self.clock = clock
         self.handlers: dict[str, Handler] = {}
         self.jobs: list[Job] = []
@@ -68,8 +73,25 @@ class Worker:
     def schedule(self, job: Job) -> None:
         self.jobs.append(job)
 
+    def _nothing_due(self) -> bool:
+        if self.read_sessions is None:
+            return False
+        with self.read_sessions() as session:
+            return session.execute(due_intents(self.clock.now())).first() is None
+
+    def _job_not_due(self, job: Job) -> bool:
+        if self.read_sessions is None:
+            return False
+        with self.read_sessions() as session:
+            last = session.execute(
+                select(JobRun.last_run_at).where(JobRun.name == job.name)
+            ).first()
+        return last is not None and last[0] is not None and last[0] + job.every > self.clock.now()
+
     def apply_next(self) -> Intent | None:
         """Claim and apply one due intent; None when there is nothing to do."""
+        if self._nothing_due():
+            return None
         with self.sessions() as session:
             intent = claim_next(session, self.clock.now())
             if intent is None:
@@ -123,6 +145,8 @@ class Worker:
         """Run each job that is due and that no other worker is running now."""
         results: dict[str, Mapping[str, int]] = {}
         for job in self.jobs:
+            if self._job_not_due(job):
+                continue
             with self.sessions() as session:
                 _ensure_job_row(session, job.name)
                 row = session.execute(

@@ -43,6 +43,7 @@ class Action(StrEnum):
     MODERATION_EXPORT = "moderation.export"
     HASHES_MANAGE = "hashes.manage"
     HASHES_MATCHES_READ = "hashes.matches.read"
+    TRIAGE_MODELS_MANAGE = "triage.models.manage"
     FLAGGERS_READ = "flaggers.read"
     FLAGGERS_MANAGE = "flaggers.manage"
     REGISTRY_READ = "registry.read"
@@ -74,6 +75,10 @@ MATRIX: dict[Action, tuple[frozenset[Role], str]] = {
     Action.MODERATION_EXPORT: (_MOD, "export statements of reasons"),
     Action.HASHES_MANAGE: (_MOD | _ADMIN, "import hash lists into banks of known media"),
     Action.HASHES_MATCHES_READ: (_MOD, "see a case's known-media matches (never the media)"),
+    Action.TRIAGE_MODELS_MANAGE: (
+        _ADMIN,
+        "train triage candidates from decisions, promote and roll back triage models",
+    ),
     Action.FLAGGERS_READ: (_MOD | _ADMIN, "see trusted flaggers and their accuracy"),
     Action.FLAGGERS_MANAGE: (_ADMIN, "register trusted flaggers, issue and revoke their keys"),
     Action.REGISTRY_READ: (_LEGAL | _ADMIN, "read the authority registry"),

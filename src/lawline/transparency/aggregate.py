@@ -1,155 +1,114 @@
-"""The figures of one quarter, computed by the database (GROUP BY, COUNT, SUM; no row loops).
+"""The figures of one quarter, read from the counters the domains keep (lawline.tally).
 
-When each thing counts (all instants UTC, quarters half-open [start, end)):
-* a legal request is *received* in the quarter of `received_at`, whatever happens later;
-* it is *fulfilled* in the quarter its package was built (disclosed), *fully* when every named
-  target was disclosed and *partly* when some were not;
-* it is *rejected* in the quarter it became rejected, by its reason code (the refusal ground, or
-  the first failed automatic check, or `rejected_on_review`);
-* an emergency is *answered* when disclosed or rejected; a preservation hold is *placed* when
-  its first snapshot was taken.
-Moderation figures are platform-wide (a report has no country): reports by their time,
-decisions by theirs, appeals filed and decided by theirs.
+Each change that counts (a request received, disclosed or rejected, a report, a decision, an
+appeal...) adds to a per-quarter counter in its own transaction, so a quarter's report reads a
+few hundred counter rows however many requests and reports it covers. The rules of when each
+thing counts are those of `recount`, which computes the same figures from the views and is the
+audit path: `check` compares the two, and the ledger, and names any figure that differs.
 
-Every entry point takes a plain `Session`, so a benchmark can call them directly.
+Medians cannot be counted: every duration is kept (`tally_durations`) under an index ordered by
+(quarter, figure, scope, seconds), so the median is a count and a walk to the middle of one
+index range; it is exact, and the same value `recount` computes from the views.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, cast
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import lawline.tally.figures as names
 from lawline.transparency import views
 from lawline.transparency.quarters import Quarter
 
 Figures = dict[str, Any]
-_lr = views.legal_requests
+Counts = dict[tuple[str, str], int]
+_c, _d = views.counters.c, views.durations.c
 
 
-def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[float]:
-    if session.get_bind().dialect.name == "sqlite":
-        return (func.julianday(end) - func.julianday(start)) * 86400.0
-    return cast(ColumnElement[float], func.extract("epoch", end - start))
-
-
-def median_seconds(
-    session: Session, start: Any, end: Any, where: Sequence[ColumnElement[bool]], source: Any
-) -> int | None:
-    """The median of `end - start` in whole seconds over the rows of `source` matching `where`.
-
-    Portable: count, then read the one or two middle values in order (no percentile function
-    on SQLite). Rounded to the second, so the signed report holds no float that two JSON
-    libraries could write differently.
-    """
-    duration = _seconds(session, start, end)
-    condition = and_(*where, start.is_not(None), end.is_not(None))
-    n = session.execute(select(func.count()).select_from(source).where(condition)).scalar_one()
-    if not n:
-        return None
-    middle = (
-        session.execute(
-            select(duration)
-            .select_from(source)
-            .where(condition)
-            .order_by(duration)
-            .offset((n - 1) // 2)
-            .limit(2 - n % 2)
-        )
-        .scalars()
-        .all()
+def _counts(
+    session: Session, quarters: Iterable[Quarter], wanted: Iterable[str], scope: str | None
+) -> dict[tuple[str, str, str], int]:
+    """(quarter, figure, key) -> n, summed over the scope's rows (or every country's)."""
+    query = (
+        select(_c.quarter, _c.figure, _c.key, func.sum(_c.n))
+        .where(_c.quarter.in_([str(q) for q in quarters]), _c.figure.in_(list(wanted)))
+        .group_by(_c.quarter, _c.figure, _c.key)
     )
-    return round(sum(float(m) for m in middle) / len(middle))
+    if scope is not None:
+        query = query.where(_c.scope == scope)
+    return {(q, f, k): int(n) for q, f, k, n in session.execute(query) if n}
 
 
-def _in(column: Any, quarter: Quarter) -> ColumnElement[bool]:
-    return and_(column >= quarter.start, column < quarter.end)
+def _one(session: Session, quarter: Quarter, wanted: Iterable[str], scope: str | None) -> Counts:
+    return {(f, k): n for (_q, f, k), n in _counts(session, [quarter], wanted, scope).items()}
 
 
-def _grouped(session: Session, query: Select[Any]) -> dict[str, int]:
-    return {str(key): int(n) for key, n in session.execute(query) if key is not None}
-
-
-def _country(query: Select[Any], country: str | None) -> Select[Any]:
-    return query if country is None else query.where(_lr.c.country == country)
-
-
-def _sum_by(rows: Sequence[Any], key: int, value: int) -> dict[str, int]:
-    """Fold grouped rows (type, instrument, counts...) into one breakdown (few rows, not data)."""
+def _by(counts: Counts, figure: str, part: int | None = None) -> dict[str, int]:
+    """One figure's breakdown: by its key, or by one part of a `type/instrument` key."""
     out: dict[str, int] = {}
-    for row in rows:
-        if row[value]:
-            out[str(row[key])] = out.get(str(row[key]), 0) + int(row[value])
+    for (f, key), n in counts.items():
+        if f == figure:
+            name = key if part is None else key.split("/", 1)[part]
+            out[name] = out.get(name, 0) + n
     return out
 
 
+def _total(counts: Counts, figure: str) -> int:
+    return sum(n for (f, _k), n in counts.items() if f == figure)
+
+
+def median_seconds(session: Session, quarter: Quarter, figure: str, scope: str) -> int | None:
+    """The exact median of one figure's durations, rounded to the second as `recount` does."""
+    where = (_d.quarter == str(quarter), _d.figure == figure, _d.scope == scope)
+    n = session.execute(select(func.count()).select_from(views.durations).where(*where)).scalar()
+    if not n:
+        return None
+    middle = session.scalars(
+        select(_d.seconds).where(*where).order_by(_d.seconds).offset((n - 1) // 2).limit(2 - n % 2)
+    ).all()
+    return round(sum(float(m) for m in middle) / len(middle))
+
+
 def legal_figures(session: Session, quarter: Quarter, country: str | None = None) -> Figures:
-    c = _lr.c
-    answered_at = func.coalesce(c.disclosed_at, c.rejected_at)
-
-    def grouped(where: ColumnElement[bool], keys: Sequence[Any], *columns: Any) -> Sequence[Any]:
-        # each query is anchored on one instant, so the database can use that instant's index;
-        # grouping by type and instrument gives every breakdown in the same pass
-        query = select(*keys, *columns).select_from(_lr).where(where).group_by(*keys)
-        return session.execute(_country(query, country)).all()
-
-    kinds = (c.request_type, c.instrument_kind)
-    received = grouped(_in(c.received_at, quarter), kinds, func.count())
-    disclosed = grouped(
-        _in(c.disclosed_at, quarter),
-        kinds,
-        func.count(),
-        func.count().filter(c.accounts_disclosed >= c.targets_named),
-        func.coalesce(func.sum(c.accounts_disclosed), 0),
-        func.count().filter(c.accounts_disclosed > 0),
-    )
-    rejected = _sum_by(grouped(_in(c.rejected_at, quarter), (c.reason_code,), func.count()), 0, 1)
-    n_holds = session.execute(
-        _country(
-            select(func.count())
-            .select_from(_lr)
-            .where(c.request_type == "preservation", _in(c.preserved_at, quarter)),
-            country,
-        )
-    ).scalar_one()
-    emergency_where = [c.request_type == "emergency", _in(answered_at, quarter)]
-    if country is not None:
-        emergency_where.append(c.country == country)
-    n_emerg_answered = session.execute(
-        select(func.count()).select_from(_lr).where(*emergency_where)
-    ).scalar_one()
-
-    by_type = _sum_by(received, 0, 2)
-    n_fulfilled = sum(int(row[2]) for row in disclosed)
-    n_fully = sum(int(row[3]) for row in disclosed)
-    n_with_data = sum(int(row[5]) for row in disclosed)
+    counts = _one(session, quarter, names.LEGAL, country)
+    by_type = _by(counts, names.RECEIVED, 0)
+    n_fulfilled = _total(counts, names.FULFILLED)
+    n_fully = _total(counts, names.FULFILLED_FULLY)
+    rejected = _by(counts, names.REJECTED)
     n_rejected = sum(rejected.values())
     answered = n_fulfilled + n_rejected
+    median = median_seconds(
+        session, quarter, names.EMERGENCY_TIME_TO_ANSWER, country or names.PLATFORM
+    )
     return {
         "received": {
             "total": sum(by_type.values()),
             "by_type": by_type,
-            "by_instrument": _sum_by(received, 1, 2),
+            "by_instrument": _by(counts, names.RECEIVED, 1),
         },
         "fulfilled": {
             "total": n_fulfilled,
             "fully": n_fully,
             "partly": n_fulfilled - n_fully,
-            "by_type": _sum_by(disclosed, 0, 2),
-            "by_instrument": _sum_by(disclosed, 1, 2),
-            "accounts_affected": sum(int(row[4]) for row in disclosed),
+            "by_type": _by(counts, names.FULFILLED, 0),
+            "by_instrument": _by(counts, names.FULFILLED, 1),
+            "accounts_affected": _total(counts, names.ACCOUNTS_AFFECTED),
         },
         "rejected": {"total": n_rejected, "by_reason": rejected},
-        "share_with_data_produced": None if not answered else round(n_with_data / answered, 4),
-        "preservations": {"received": by_type.get("preservation", 0), "holds_placed": n_holds},
+        "share_with_data_produced": (
+            None if not answered else round(_total(counts, names.WITH_DATA) / answered, 4)
+        ),
+        "preservations": {
+            "received": by_type.get("preservation", 0),
+            "holds_placed": _total(counts, names.HOLDS_PLACED),
+        },
         "emergencies": {
             "received": by_type.get("emergency", 0),
-            "answered": n_emerg_answered,
-            "median_seconds_to_answer": median_seconds(
-                session, c.received_at, answered_at, emergency_where, _lr
-            ),
+            "answered": _total(counts, names.EMERGENCIES_ANSWERED),
+            "median_seconds_to_answer": median,
         },
     }
 
@@ -157,108 +116,63 @@ def legal_figures(session: Session, quarter: Quarter, country: str | None = None
 def by_country(session: Session, quarter: Quarter) -> dict[str, dict[str, Any]]:
     """Per issuing country, as Meta and Google report: ordinary requests, emergencies and
     preservations apart, fulfilled, accounts, and the share of answers that produced data."""
-    c = _lr.c
-    received = _in(c.received_at, quarter)
-    disclosed = _in(c.disclosed_at, quarter)
-    rejected = _in(c.rejected_at, quarter)
-    rows = session.execute(
-        select(
-            c.country,
-            func.count().filter(and_(received, c.request_type == "disclosure")),
-            func.count().filter(and_(received, c.request_type == "emergency")),
-            func.count().filter(and_(received, c.request_type == "preservation")),
-            func.count().filter(disclosed),
-            func.coalesce(func.sum(c.accounts_disclosed).filter(disclosed), 0),
-            func.count().filter(and_(disclosed, c.accounts_disclosed > 0)),
-            func.count().filter(rejected),
-        )
-        .select_from(_lr)
-        .where(received | disclosed | rejected)
-        .group_by(c.country)
-        .order_by(c.country)
-    ).all()
+    wanted = (names.RECEIVED, names.FULFILLED, names.ACCOUNTS_AFFECTED, names.WITH_DATA)
+    per: dict[str, Counts] = {}
+    for scope, figure, key, n in session.execute(
+        select(_c.scope, _c.figure, _c.key, func.sum(_c.n))
+        .where(_c.quarter == str(quarter), _c.figure.in_([*wanted, names.REJECTED]))
+        .group_by(_c.scope, _c.figure, _c.key)
+    ):
+        if n:
+            per.setdefault(scope, {})[(figure, key)] = int(n)
     result = {}
-    for country, disclosure, emergency, preservation, fulfilled, accounts, data, rej in rows:
-        answered = fulfilled + rej
+    for country in sorted(per):
+        counts = per[country]
+        by_type = _by(counts, names.RECEIVED, 0)
+        fulfilled, rejected = _total(counts, names.FULFILLED), _total(counts, names.REJECTED)
+        answered = fulfilled + rejected
+        data = _total(counts, names.WITH_DATA)
         result[country] = {
-            "disclosure_requests": disclosure,
-            "emergency_requests": emergency,
-            "preservation_requests": preservation,
+            "disclosure_requests": by_type.get("disclosure", 0),
+            "emergency_requests": by_type.get("emergency", 0),
+            "preservation_requests": by_type.get("preservation", 0),
             "fulfilled": fulfilled,
-            "accounts_affected": int(accounts),
-            "rejected": rej,
+            "accounts_affected": _total(counts, names.ACCOUNTS_AFFECTED),
+            "rejected": rejected,
             "share_with_data_produced": None if not answered else round(data / answered, 4),
         }
     return result
 
 
 def moderation_figures(session: Session, quarter: Quarter) -> Figures:
-    r, d, a = views.reports.c, views.decisions.c, views.appeals.c
-    reported = _in(r.created_at, quarter)
-    decided = _in(d.decided_at, quarter)
-    # one pass over the quarter's reports (the largest table): per category, then the totals
-    # are sums over the handful of category rows
-    per_category = session.execute(
-        select(
-            r.category,
-            func.count(),
-            func.count().filter(r.trusted == 1),
-            func.count().filter(r.automated == 1),
-        )
-        .select_from(views.reports)
-        .where(reported)
-        .group_by(r.category)
-    ).all()
-    report_totals = [sum(int(row[i]) for row in per_category) for i in (1, 2, 3)]
-    decision_totals = session.execute(
-        select(
-            func.count().filter(decided),
-            func.count().filter(and_(decided, d.action == "delist", d.target_kind == "channel")),
-            func.count().filter(and_(decided, d.automated_detection == 1)),
-        )
-        .select_from(views.decisions)
-        .where(decided)
-    ).one()
-    appeal_totals = session.execute(
-        select(
-            func.count().filter(_in(a.filed_at, quarter)),
-            func.count().filter(_in(a.decided_at, quarter)),
-            func.count().filter(and_(_in(a.decided_at, quarter), a.status == "reversed")),
-        )
-        .select_from(views.appeals)
-        .where(_in(a.filed_at, quarter) | _in(a.decided_at, quarter))
-    ).one()
-
-    def by(source: Any, column: Any, when: ColumnElement[bool]) -> dict[str, int]:
-        return _grouped(
-            session, select(column, func.count()).select_from(source).where(when).group_by(column)
-        )
-
-    n_decisions = decision_totals[0]
+    counts = _one(session, quarter, names.MODERATION, names.PLATFORM)
+    n_decisions = _total(counts, names.DECISIONS)
     return {
         "scope": "platform-wide",
         "reports_received": {
-            "total": report_totals[0],
-            "by_category": {str(row[0]): int(row[1]) for row in per_category},
-            "from_trusted_flaggers": report_totals[1],
-            "triaged_automatically": report_totals[2],
+            "total": _total(counts, names.REPORTS),
+            "by_category": _by(counts, names.REPORTS),
+            "from_trusted_flaggers": _total(counts, names.REPORTS_TRUSTED),
+            "triaged_automatically": _total(counts, names.REPORTS_AUTOMATED),
         },
         "decisions": {
             "total": n_decisions,
-            "by_action": by(views.decisions, d.action, decided),
-            "by_ground": by(views.decisions, d.ground, decided),
+            "by_action": _by(counts, names.DECISIONS),
+            "by_ground": _by(counts, names.DECISIONS_BY_GROUND),
         },
-        "channels_delisted": decision_totals[1],
+        "channels_delisted": _total(counts, names.CHANNELS_DELISTED),
         "median_seconds_first_report_to_decision": median_seconds(
-            session, d.first_report_at, d.decided_at, [decided], views.decisions
+            session, quarter, names.TIME_TO_DECISION, names.PLATFORM
         ),
         "automated_detection_share": (
-            None if not n_decisions else round(decision_totals[2] / n_decisions, 4)
+            None
+            if not n_decisions
+            else round(_total(counts, names.AUTOMATED_DETECTION) / n_decisions, 4)
         ),
         "appeals": {
-            "received": appeal_totals[0],
-            "decided": appeal_totals[1],
-            "reversed": appeal_totals[2],
+            "received": _total(counts, names.APPEALS_RECEIVED),
+            "decided": _total(counts, names.APPEALS_DECIDED),
+            "reversed": _total(counts, names.APPEALS_REVERSED),
         },
     }
 
@@ -270,16 +184,17 @@ def trend(
     quarters = [last]
     while len(quarters) < count:
         quarters.insert(0, quarters[0].previous())
-    c = _lr.c
-    columns = []
-    for q in quarters:
-        columns.append(func.count().filter(_in(c.received_at, q)))
-        columns.append(func.count().filter(_in(c.disclosed_at, q)))
-    query = cast(Select[Any], select(*columns).select_from(_lr))
-    row = session.execute(_country(query, country)).one()
+    counts = _counts(session, quarters, (names.RECEIVED, names.FULFILLED), country)
+    totals: dict[tuple[str, str], int] = {}
+    for (q, figure, _key), n in counts.items():
+        totals[(q, figure)] = totals.get((q, figure), 0) + n
     return [
-        {"quarter": str(q), "received": row[2 * i], "fulfilled": row[2 * i + 1]}
-        for i, q in enumerate(quarters)
+        {
+            "quarter": str(q),
+            "received": totals.get((str(q), names.RECEIVED), 0),
+            "fulfilled": totals.get((str(q), names.FULFILLED), 0),
+        }
+        for q in quarters
     ]
 
 
@@ -292,4 +207,11 @@ def figures(session: Session, quarter: Quarter, country: str | None = None) -> F
     }
 
 
-__all__ = ["figures", "legal_figures", "median_seconds", "moderation_figures", "trend"]
+__all__ = [
+    "by_country",
+    "figures",
+    "legal_figures",
+    "median_seconds",
+    "moderation_figures",
+    "trend",
+]

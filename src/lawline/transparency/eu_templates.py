@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from lawline.legal.offenses import OFFENSES
 from lawline.moderation.categories import CATEGORIES
-from lawline.transparency import aggregate, views
+from lawline.transparency import recount, views
 from lawline.transparency.quarters import Quarter
 from lawline.transparency.render import to_csv
 
@@ -104,7 +104,7 @@ def eu_rows(session: Session, quarter: Quarter) -> list[tuple[str, ...]]:
     # lawline confirms receipt in the answer to the submission itself: the time is zero
     receipt = "0.00" if counted else ""
     rows.append(("orders_art10", "median_times", "", "", "", "hours_to_confirm_receipt", receipt))
-    effect = aggregate.median_seconds(
+    effect = recount.median_seconds(
         session,
         lr.received_at,
         lr.disclosed_at,
@@ -146,7 +146,7 @@ def eu_rows(session: Session, quarter: Quarter) -> list[tuple[str, ...]]:
     ):
         basis = "legal_ground" if ground == "illegal" else "terms_and_conditions"
         rows.append(("notices_art16", "actions_taken", "", "", basis, "notices_acted_on", str(n)))
-    act_time = aggregate.median_seconds(
+    act_time = recount.median_seconds(
         session, rep.created_at, rep.decided_at, [_in(rep.decided_at, quarter)], views.reports
     )
     rows.append(

@@ -5,7 +5,7 @@ Timestamps are typed `UTCDateTime` so that bound instants compare correctly on b
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, column, table
+from sqlalchemy import Float, Integer, String, column, table
 
 from lawline.core.db import UTCDateTime
 
@@ -57,4 +57,22 @@ appeals = table(
     column("filed_at", UTCDateTime()),
     column("status", String),
     column("decided_at", UTCDateTime()),
+)
+
+# The counters and durations the domains write with each change (lawline.tally, migration 0011).
+counters = table(
+    "tally_counters",
+    column("quarter", String),
+    column("scope", String),
+    column("figure", String),
+    column("key", String),
+    column("n", Integer),
+)
+
+durations = table(
+    "tally_durations",
+    column("quarter", String),
+    column("scope", String),
+    column("figure", String),
+    column("seconds", Float),
 )

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from lawline.authorities.service import contacts_of, get_authority
-from lawline.boundary import RuntimeDep, SessionDep
+from lawline.boundary import PositionPath, RecordIdPath, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, NotFound
 from lawline.disclosure.package import package_for
 from lawline.legal import queries, review
@@ -116,7 +116,7 @@ def request_context(
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
 def show(
     request: Request,
-    request_id: str,
+    request_id: RecordIdPath,
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -127,7 +127,7 @@ def show(
 
 
 @router.get("/requests/{request_id}/document")
-def document(request_id: str, staff: LegalReader, session: SessionDep) -> Response:
+def document(request_id: RecordIdPath, staff: LegalReader, session: SessionDep) -> Response:
     """The order as the authority attached it, for the browser's own PDF viewer."""
     pdf = queries.get_request(session, request_id).document_pdf
     if pdf is None:
@@ -162,7 +162,7 @@ def _after(
 @router.post("/requests/{request_id}/approve", dependencies=[Csrf], response_model=None)
 def approve(
     request: Request,
-    request_id: str,
+    request_id: RecordIdPath,
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -186,7 +186,7 @@ def approve(
 @router.post("/requests/{request_id}/reject", dependencies=[Csrf], response_model=None)
 def reject(
     request: Request,
-    request_id: str,
+    request_id: RecordIdPath,
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -205,7 +205,7 @@ def reject(
 @router.post("/requests/{request_id}/ask", dependencies=[Csrf], response_model=None)
 def ask(
     request: Request,
-    request_id: str,
+    request_id: RecordIdPath,
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -223,7 +223,7 @@ def ask(
 @router.post("/requests/{request_id}/callback", dependencies=[Csrf], response_model=None)
 def callback(
     request: Request,
-    request_id: str,
+    request_id: RecordIdPath,
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -253,8 +253,8 @@ def callback(
 )
 def reveal(
     request: Request,
-    request_id: str,
-    position: int,
+    request_id: RecordIdPath,
+    position: PositionPath,
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,

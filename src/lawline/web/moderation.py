@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from lawline.boundary import RuntimeDep, SessionDep
+from lawline.boundary import IntIdPath, RecordIdPath, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, NotFound
 from lawline.moderation import browse, casework
 from lawline.moderation.actions import ACTIONS
@@ -92,7 +92,7 @@ def case_context(session: Session, runtime: Runtime, case_id: int, **extra: Any)
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def show_case(
     request: Request,
-    case_id: int,
+    case_id: IntIdPath,
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -120,7 +120,7 @@ def _after_case(
 @router.post("/cases/{case_id}/decide", dependencies=[Csrf], response_model=None)
 def decide_case(
     request: Request,
-    case_id: int,
+    case_id: IntIdPath,
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -148,7 +148,7 @@ def decide_case(
 @router.post("/cases/{case_id}/assign", dependencies=[Csrf], response_model=None)
 def assign_case(
     request: Request,
-    case_id: int,
+    case_id: IntIdPath,
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -165,7 +165,7 @@ def assign_case(
 @router.post("/cases/{case_id}/notes", dependencies=[Csrf], response_model=None)
 def add_note(
     request: Request,
-    case_id: int,
+    case_id: IntIdPath,
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -203,7 +203,11 @@ def _appeal_page(
 
 @router.get("/appeals/{appeal_id}", response_class=HTMLResponse)
 def show_appeal(
-    request: Request, appeal_id: str, staff: ModerationStaff, session: SessionDep, done: str = ""
+    request: Request,
+    appeal_id: RecordIdPath,
+    staff: ModerationStaff,
+    session: SessionDep,
+    done: str = "",
 ) -> HTMLResponse:
     return _appeal_page(request, session, appeal_id, flash=DONE.get(done))
 
@@ -211,7 +215,7 @@ def show_appeal(
 @router.post("/appeals/{appeal_id}/decide", dependencies=[Csrf], response_model=None)
 def decide_an_appeal(
     request: Request,
-    appeal_id: str,
+    appeal_id: RecordIdPath,
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,

@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lawline.authorities import portal
 from lawline.authorities.models import Authority
-from lawline.boundary import RuntimeDep, SessionDep
+from lawline.boundary import RecordIdPath, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, Unauthorized
 from lawline.disclosure.package import package_for
-from lawline.legal import queries, review
+from lawline.legal import notices, queries, review
 from lawline.legal.models import LegalRequest
 from lawline.runtime import Runtime
 from lawline.web.render import CSRF_COOKIE, page, set_cookie, time_left
@@ -137,6 +137,7 @@ def _request_page(
         "r": own,
         "targets": queries.targets_of(session, own.id),
         "questions": questions,
+        "notices": notices.notices_of(session, own.id),
         "package": package,
         "left": time_left(own.deadline_at, runtime.clock.now()),
         **extra,
@@ -147,7 +148,7 @@ def _request_page(
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
 def show(
     request: Request,
-    request_id: str,
+    request_id: RecordIdPath,
     authority: AuthorityViewer,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -159,7 +160,7 @@ def show(
 @router.post("/requests/{request_id}/answer", dependencies=[Csrf], response_model=None)
 def answer(
     request: Request,
-    request_id: str,
+    request_id: RecordIdPath,
     authority: AuthorityViewer,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -181,7 +182,7 @@ def answer(
 @router.post("/requests/{request_id}/extend", dependencies=[Csrf], response_model=None)
 def extend(
     request: Request,
-    request_id: str,
+    request_id: RecordIdPath,
     authority: AuthorityViewer,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -206,7 +207,7 @@ def extend(
 
 @router.post("/requests/{request_id}/package", dependencies=[Csrf])
 def download(
-    request_id: str, authority: AuthorityViewer, session: SessionDep, runtime: RuntimeDep
+    request_id: RecordIdPath, authority: AuthorityViewer, session: SessionDep, runtime: RuntimeDep
 ) -> Response:
     """A POST with the CSRF token, not a link: fetching the package closes the request."""
     _own(session, authority, request_id)
