@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.errors import error_response
@@ -45,10 +45,8 @@ async def signed_caller(
     _scheme: Annotated[str | None, Security(AUTHORITY_SIGNATURE)] = None,
 ) -> VerifiedCaller:
     body = await request.body()  # bounded by api.limits before a byte is read
-    # Verifying writes the seen signature in a transaction of its own: blocking database work,
-    # so it runs on a worker thread. On the event loop it stalled the whole server while it
-    # waited for SQLite's writer, and the writer (a request on a worker thread) could not
-    # finish without the loop: racing authority calls ended in 500 `WriterBusy` after 30 s.
+    # Off the event loop: the check writes (replay refusal) and so may wait for SQLite's writer
+    # lock, whose holder needs the loop to finish its own request.
     return await run_in_threadpool(
         verify_request,
         runtime.sessions,
