@@ -11,6 +11,7 @@ from lawline.api.audit import router as audit_router
 from lawline.api.authority import router as authority_router
 from lawline.api.deps import RuntimeDep
 from lawline.api.errors import install_error_handlers
+from lawline.api.json_body import DuplicateKeyMiddleware
 from lawline.api.keys import router as keys_router
 from lawline.api.limits import BodyLimitMiddleware
 from lawline.api.openapi import install_openapi
@@ -40,6 +41,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.state.runtime = runtime or Runtime()
     install_error_handlers(app)
     install_openapi(app)
+    # the last added runs first: bodies are bounded before one is held to look for repeated keys
+    app.add_middleware(DuplicateKeyMiddleware)
     app.add_middleware(BodyLimitMiddleware)
 
     @app.get("/healthz", tags=["operations"])
