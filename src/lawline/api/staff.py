@@ -36,7 +36,7 @@ router = APIRouter(prefix="/v1/staff", tags=["staff"])
 class LoginIn(InputModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=200)
-    totp: str = Field(pattern=r"^\d{6}$")
+    totp: str = Field(pattern=r"^[0-9]{6}$")  # `\d` would admit fullwidth digits
 
 
 class TokenOut(BaseModel):

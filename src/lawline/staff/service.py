@@ -145,6 +145,10 @@ def _member(session: Session, username: str, *, lock: bool = False) -> StaffMemb
 def _accepted_step(secret: str, code: str, now: datetime, last_step: int | None) -> int | None:
     """The time step `code` belongs to (one step of clock drift either way), if it is newer than
     the last accepted one; None otherwise."""
+    # An authenticator shows ASCII digits. Fullwidth or Arabic-Indic digits pass a `\d` pattern
+    # but made compare_digest raise TypeError: a 500 that also left the failure uncounted.
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)
     for step in (current - 1, current, current + 1):
