@@ -7,6 +7,7 @@ Targets' personal data stays masked until a reviewer asks to reveal it, which go
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -34,7 +35,8 @@ DONE = {
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.lstrip("-").isdigit() else None
+    # ASCII digits only: "²".isdigit() is true and int("²") raised (a 500 for ?due=²)
+    return int(value) if value and re.fullmatch(r"-?[0-9]+", value) else None
 
 
 @router.get("", response_class=HTMLResponse)
