@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Path, Request
+from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from lawline.core.fields import ID_PATTERN, INT32_MAX
+from lawline.core.fields import ID_PATTERN, INT32_MAX, check_text
 from lawline.runtime import Runtime
 
 P = ParamSpec("P")
@@ -27,6 +28,10 @@ T = TypeVar("T")
 RecordIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=40)]
 IntIdPath = Annotated[int, Path(ge=1, le=INT32_MAX)]
 PositionPath = Annotated[int, Path(ge=0, le=1000)]
+# Every text field of a page's form: the API's bodies refuse NUL and other control characters
+# through `InputModel`; a form field has no model, so it carries the same check here
+# (`Annotated[str, Form(max_length=...), Plain]`). NUL reached PostgreSQL: a 500.
+Plain = AfterValidator(check_text)
 
 
 async def get_runtime(request: Request) -> Runtime:

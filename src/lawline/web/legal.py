@@ -15,8 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from lawline.authorities.service import contacts_of, get_authority
-from lawline.boundary import PositionPath, RecordIdPath, RuntimeDep, SessionDep
+from lawline.boundary import Plain, PositionPath, RecordIdPath, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, NotFound
+from lawline.core.fields import INT32_MAX
 from lawline.disclosure.package import package_for
 from lawline.legal import queries, review
 from lawline.platform.service import read_subscriber
@@ -169,7 +170,7 @@ def approve(
     session: SessionDep,
     runtime: RuntimeDep,
     acknowledge_warnings: Annotated[bool, Form()] = False,
-    note: Annotated[str, Form(max_length=4000)] = "",
+    note: Annotated[str, Form(max_length=4000), Plain] = "",
 ) -> Response:
     try:
         review.approve(
@@ -192,8 +193,8 @@ def reject(
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
-    reason: Annotated[str, Form(max_length=4000)] = "",
-    ground: Annotated[str, Form(max_length=60)] = "",
+    reason: Annotated[str, Form(max_length=4000), Plain] = "",
+    ground: Annotated[str, Form(max_length=60), Plain] = "",
 ) -> Response:
     try:
         review.reject(
@@ -211,7 +212,7 @@ def ask(
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
-    question: Annotated[str, Form(max_length=4000)] = "",
+    question: Annotated[str, Form(max_length=4000), Plain] = "",
 ) -> Response:
     try:
         review.ask_for_information(
@@ -229,9 +230,9 @@ def callback(
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
-    contact_id: Annotated[int, Form()],
+    contact_id: Annotated[int, Form(ge=1, le=INT32_MAX)],
     confirmed: Annotated[bool, Form()] = False,
-    note: Annotated[str, Form(max_length=4000)] = "",
+    note: Annotated[str, Form(max_length=4000), Plain] = "",
 ) -> Response:
     try:
         review.record_callback(

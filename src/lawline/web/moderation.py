@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from lawline.boundary import IntIdPath, RecordIdPath, RuntimeDep, SessionDep
+from lawline.boundary import IntIdPath, Plain, RecordIdPath, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, NotFound
 from lawline.moderation import browse, casework
 from lawline.moderation.actions import ACTIONS
@@ -124,9 +124,9 @@ def decide_case(
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,
-    action: Annotated[str, Form(max_length=20)],
-    category: Annotated[str, Form(max_length=40)],
-    facts: Annotated[str, Form(max_length=5000)] = "",
+    action: Annotated[str, Form(max_length=20), Plain],
+    category: Annotated[str, Form(max_length=40), Plain],
+    facts: Annotated[str, Form(max_length=5000), Plain] = "",
     manifestly_unfounded: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
@@ -152,7 +152,7 @@ def assign_case(
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,
-    moderator: Annotated[str, Form(max_length=64)] = "",
+    moderator: Annotated[str, Form(max_length=64), Plain] = "",
 ) -> Response:
     try:
         chosen: Staff | None = get_staff(session, moderator) if moderator else None
@@ -169,7 +169,7 @@ def add_note(
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,
-    text: Annotated[str, Form(max_length=casework.NOTE_MAX + 100)] = "",
+    text: Annotated[str, Form(max_length=casework.NOTE_MAX + 100), Plain] = "",
 ) -> Response:
     try:
         casework.add_note(session, case_id, staff=staff, text=text, clock=runtime.clock)
@@ -220,7 +220,7 @@ def decide_an_appeal(
     session: SessionDep,
     runtime: RuntimeDep,
     outcome: Annotated[str, Form(pattern="^(reverse|uphold)$")],
-    answer: Annotated[str, Form(max_length=5000)] = "",
+    answer: Annotated[str, Form(max_length=5000), Plain] = "",
 ) -> Response:
     try:
         decide_appeal(

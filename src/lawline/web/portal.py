@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lawline.authorities import portal
 from lawline.authorities.models import Authority
-from lawline.boundary import RecordIdPath, RuntimeDep, SessionDep
+from lawline.boundary import Plain, RecordIdPath, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, Unauthorized
 from lawline.disclosure.package import package_for
 from lawline.legal import notices, queries, review
@@ -73,9 +73,9 @@ def login(
     request: Request,
     session: SessionDep,
     runtime: RuntimeDep,
-    challenge: Annotated[str, Form(max_length=400)],
-    key_id: Annotated[str, Form(max_length=64)],
-    signature: Annotated[str, Form(max_length=200)],
+    challenge: Annotated[str, Form(max_length=400), Plain],
+    key_id: Annotated[str, Form(max_length=64), Plain],
+    signature: Annotated[str, Form(max_length=200), Plain],
 ) -> Response:
     try:
         done = portal.sign_in(
@@ -164,7 +164,7 @@ def answer(
     authority: AuthorityViewer,
     session: SessionDep,
     runtime: RuntimeDep,
-    text: Annotated[str, Form(max_length=8000)] = "",
+    text: Annotated[str, Form(max_length=8000), Plain] = "",
 ) -> Response:
     try:
         _own(session, authority, request_id)

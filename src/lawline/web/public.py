@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from lawline.boundary import RuntimeDep, SessionDep
+from lawline.boundary import Plain, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.reports import submit_report
@@ -69,9 +69,9 @@ def report(
     request: Request,
     session: SessionDep,
     runtime: RuntimeDep,
-    target: Annotated[str, Form(max_length=300)],
-    category: Annotated[str, Form(max_length=40)],
-    text: Annotated[str, Form(max_length=2000)] = "",
+    target: Annotated[str, Form(max_length=300), Plain],
+    category: Annotated[str, Form(max_length=40), Plain],
+    text: Annotated[str, Form(max_length=2000), Plain] = "",
 ) -> HTMLResponse:
     reporter = _reporter(request)
     try:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from lawline.boundary import RuntimeDep, SessionDep
+from lawline.boundary import Plain, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.staff.service import TOKEN_LIFETIME, Action, Role, create_staff, log_in, log_out
 from lawline.web.render import CSRF_COOKIE, page, set_cookie
@@ -42,10 +42,10 @@ def login(
     request: Request,
     session: SessionDep,
     runtime: RuntimeDep,
-    username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=200)],
-    totp: Annotated[str, Form(max_length=10)],
-    next: Annotated[str, Form(max_length=500)] = "/staff",
+    username: Annotated[str, Form(max_length=64), Plain],
+    password: Annotated[str, Form(max_length=200), Plain],
+    totp: Annotated[str, Form(max_length=10), Plain],
+    next: Annotated[str, Form(max_length=500), Plain] = "/staff",
 ) -> HTMLResponse | RedirectResponse:
     try:
         token = log_in(
@@ -104,10 +104,10 @@ def enrol(
     session: SessionDep,
     runtime: RuntimeDep,
     staff: StaffViewer,
-    username: Annotated[str, Form(max_length=64)],
-    display_name: Annotated[str, Form(max_length=200)],
-    password: Annotated[str, Form(max_length=200)],
-    roles: Annotated[list[str], Form()],
+    username: Annotated[str, Form(max_length=64), Plain],
+    display_name: Annotated[str, Form(max_length=200), Plain],
+    password: Annotated[str, Form(max_length=200), Plain],
+    roles: Annotated[list[str], Form(), Plain],
 ) -> HTMLResponse:
     """An admin creates a staff member; the page shows the TOTP secret once, as a QR code."""
     staff.require(Action.STAFF_MANAGE)
