@@ -8,6 +8,7 @@ from lawline.boundary import (
     get_read_session,
     get_runtime,
     get_session,
+    read_in_thread,
 )
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "get_read_session",
     "get_runtime",
     "get_session",
+    "read_in_thread",
 ]

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from lawline.api.deps import ReadSessionDep, RuntimeDep, SessionDep
+from lawline.api.deps import RuntimeDep, SessionDep, read_in_thread
 from lawline.api.openapi import errors
 from lawline.api.params import (
     AppealIdPath,
@@ -126,12 +126,13 @@ def get_report(report_id: ReportIdPath, session: SessionDep) -> ReportOut:
 
 
 @public.get("/v1/search")
-def search(
-    session: ReadSessionDep,
+async def search(
+    runtime: RuntimeDep,
     q: SearchQuery,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SearchHit]:
     """Search public channels and groups; delisted and removed ones never appear."""
+    hits = await read_in_thread(runtime, search_service.search, q, limit)
     return [
         SearchHit(
             channel=f"t.me/{h.name}",
@@ -141,7 +142,7 @@ def search(
             language=h.language,
             subscribers=h.subscribers,
         )
-        for h in search_service.search(session, q, limit)
+        for h in hits
     ]
 
 
