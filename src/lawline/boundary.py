@@ -74,6 +74,20 @@ async def read_in_thread(
     return await run_in_threadpool(run)
 
 
+# How many requests may hold a session at once, per process. Sync endpoints and dependencies
+# run on AnyIO's worker threads (40); a request whose endpoint has returned still holds its
+# transaction (on SQLite: the process's writer lock) until FastAPI has validated the response
+# and run the commit, and validating needs a worker thread of its own. Without a bound, 40
+# requests waiting for the writer lock (or for a pooled connection) took every thread, the
+# holder never got one back, and the server stopped answering (seen under wrk: 0 requests/s
+# after the first burst). Waiting for a slot here costs no thread; the sum stays within the
+# engine's pool (5 + 10 connections) so a slot holder never waits for a connection behind a
+# request that waits for a thread.
+WRITE_SESSIONS = 10
+READ_SESSIONS = 4
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+SessionDep = Annotated[
+    Session, Depends(get_session, scope="function", max_concurrency=WRITE_SESSIONS)
+]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, max_concurrency=READ_SESSIONS)]

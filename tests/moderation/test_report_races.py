@@ -100,3 +100,27 @@ def test_eight_racing_replays_of_one_idempotency_key_answer_one_report(
     assert changed.json()["error"]["code"] == "idempotency_key_reused"
     with runtime.sessions() as session:
         assert session.query(Report).count() == 1
+
+
+def test_a_burst_wider_than_the_worker_threads_is_answered(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    # 100 reports at once, more than AnyIO's 40 worker threads: a request that had stored its
+    # report but still needed a thread to finish (response validation, then the commit) used
+    # to wait behind requests that held every thread while waiting for its writer lock, and
+    # the server stopped answering.
+    runtime, name = _setup(request, backend, tmp_path, platform_file)
+    with TestClient(create_app(runtime)) as http:
+        statuses = _race(
+            100,
+            lambda i: (
+                http.post(
+                    "/v1/reports",
+                    json={"target": f"t.me/{name}", "category": "drugs", "text": f"burst {i}"},
+                    headers={"X-Client-Key": f"install-{i}"},
+                ).status_code
+            ),
+        )
+    assert Counter(statuses) == {201: 100}
+    with runtime.sessions() as session:
+        assert session.query(Report).count() == 100

@@ -105,3 +105,33 @@ def test_a_question_pauses_the_clock_until_the_authority_answers_in_the_portal(
     page.get_by_label("Your answer").fill("The handle in the order, nothing else.")
     page.get_by_role("button", name="Send the answer").click()
     assert page.locator("[data-status]").inner_text() == "in_review"
+
+
+def test_the_authority_reads_the_annex_iii_notices_about_its_order(
+    page: Page, live_server: LiveServer
+) -> None:
+    from lawline.core.db import transaction
+    from lawline.legal import notices, queries
+
+    world = live_server.world
+    request_id = world.requests["nl-second"]
+    runtime = live_server.runtime
+    with transaction(runtime.sessions) as session:
+        notices.issue_notice(
+            session,
+            queries.get_request(session, request_id),
+            kind="manifest_error",
+            explanation="the order names an account id that does not exist on the platform",
+            clarification="give the account's public username or the channel link",
+            actor="staff:lena",
+            clock=runtime.clock,
+        )
+    _sign_in(page, live_server, "nl")
+    page.goto(f"/portal/requests/{request_id}")
+    notice = page.locator("[data-notice=manifest_error]")
+    assert notice.count() == 1
+    text = notice.inner_text()
+    assert "Art. 10(6)" in text
+    assert "does not exist on the platform" in text
+    assert "give the account's public username" in text
+    check_page(page, "portal-request-notice")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -44,7 +45,10 @@ async def signed_caller(
     _scheme: Annotated[str | None, Security(AUTHORITY_SIGNATURE)] = None,
 ) -> VerifiedCaller:
     body = await request.body()  # bounded by api.limits before a byte is read
-    return verify_request(
+    # Off the event loop: the check writes (replay refusal) and so may wait for SQLite's writer
+    # lock, whose holder needs the loop to finish its own request.
+    return await run_in_threadpool(
+        verify_request,
         runtime.sessions,
         signed_message(request, runtime.settings.public_url),
         body,

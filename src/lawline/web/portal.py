@@ -17,7 +17,7 @@ from lawline.authorities.models import Authority
 from lawline.boundary import RecordIdPath, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, Unauthorized
 from lawline.disclosure.package import package_for
-from lawline.legal import queries, review
+from lawline.legal import notices, queries, review
 from lawline.legal.models import LegalRequest
 from lawline.runtime import Runtime
 from lawline.web.render import CSRF_COOKIE, page, set_cookie, time_left
@@ -137,6 +137,7 @@ def _request_page(
         "r": own,
         "targets": queries.targets_of(session, own.id),
         "questions": questions,
+        "notices": notices.notices_of(session, own.id),
         "package": package,
         "left": time_left(own.deadline_at, runtime.clock.now()),
         **extra,
