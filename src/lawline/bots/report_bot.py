@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import re
 import secrets
-from typing import Any
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -31,6 +30,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
+from lawline.bots.updates import parse_update
 from lawline.core.db import transaction
 from lawline.core.errors import LawlineError, Unauthorized
 from lawline.moderation.categories import CATEGORIES
@@ -201,12 +201,8 @@ class ReportBot:
             given = x_telegram_bot_api_secret_token or ""
             if not secrets.compare_digest(given.encode(), self.secret.encode()):
                 raise Unauthorized("wrong webhook secret", code="webhook_secret_invalid")
-            update: dict[str, Any] = await request.json()
-            from aiogram.types import Update
-
-            await self.dispatcher.feed_update(
-                self.bot, Update.model_validate(update, context={"bot": self.bot})
-            )
+            update = parse_update(await request.body(), self.bot)
+            await self.dispatcher.feed_update(self.bot, update)
             return JSONResponse({"ok": True})
 
         return router

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from typing import Any
 
 import phonenumbers
 import pycountry
@@ -34,6 +33,7 @@ from aiogram.types import (
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
+from lawline.bots.updates import parse_update
 from lawline.core.errors import LawlineError, Unauthorized
 from lawline.runtime import Runtime
 from lawline.transparency import service
@@ -182,12 +182,10 @@ class TransparencyBot:
             given = x_telegram_bot_api_secret_token or ""
             if not secrets.compare_digest(given.encode(), self.secret.encode()):
                 raise Unauthorized("wrong webhook secret", code="webhook_secret_invalid")
-            update: dict[str, Any] = await request.json()
-            from aiogram.types import Update
-
+            update = parse_update(await request.body(), self.bot)
             await self.dispatcher.feed_update(
                 self.bot,
-                Update.model_validate(update, context={"bot": self.bot}),
+                update,
                 base_url=self.public_url or str(request.base_url),
             )
             return JSONResponse({"ok": True})

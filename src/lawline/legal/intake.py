@@ -8,6 +8,7 @@ import base64
 import hashlib
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
@@ -33,6 +34,10 @@ def submit_request(
     payload: RequestIn,
     entered_by: str,
 ) -> LegalRequest:
+    # One authority's submissions take turns on its registry row, so the duplicate check sees
+    # the order another connection stored a moment ago: racing copies of one order (a client's
+    # retry) opened it once each on PostgreSQL. SQLite's writers take turns already.
+    session.execute(select(Authority.id).where(Authority.id == authority.id).with_for_update())
     now = ctx.clock.now()
     regime = ctx.policy.regime_for(authority.country, payload.instrument.kind)
     rule = regime.instrument(payload.instrument.kind)

@@ -1,0 +1,44 @@
+"""What reaches a bot's webhook with the right secret but is no Telegram update: a 4xx with a
+reason code, never a 500, and the answer never repeats the body (it may be a user's text)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.bots import test_report_bot, test_transparency_bot
+from tests.bots.test_report_bot import bot as report_bot  # noqa: F401 - a fixture
+from tests.bots.test_transparency_bot import bot as transparency_bot  # noqa: F401 - a fixture
+
+BODIES = (
+    (b"not json", 400, "body_malformed"),
+    (b"\xff\xfe", 400, "body_malformed"),
+    (b"", 400, "body_malformed"),
+    (b"null", 422, "invalid_input"),
+    (b"[]", 422, "invalid_input"),
+    (b"{}", 422, "invalid_input"),
+    (b'{"update_id": "x"}', 422, "invalid_input"),
+    (b'{"update_id": 1, "message": {"text": "+31 6 1234 5678"}}', 422, "invalid_input"),
+)
+
+
+def _check(client: TestClient, path: str, secret: str) -> None:
+    for body, status, code in BODIES:
+        response = client.post(
+            path,
+            content=body,
+            headers={"X-Telegram-Bot-Api-Secret-Token": secret, "Content-Type": "application/json"},
+        )
+        assert (response.status_code, response.json()["error"]["code"]) == (status, code), body
+        assert "1234" not in response.text
+
+
+def test_the_report_bots_webhook_refuses_what_is_no_update(
+    report_bot: tuple[TestClient, object, object],  # noqa: F811
+) -> None:
+    _check(report_bot[0], "/v1/bots/report/webhook", test_report_bot.SECRET)
+
+
+def test_the_transparency_bots_webhook_refuses_what_is_no_update(
+    transparency_bot: tuple[TestClient, object],  # noqa: F811
+) -> None:
+    _check(transparency_bot[0], "/v1/bots/transparency/webhook", test_transparency_bot.SECRET)

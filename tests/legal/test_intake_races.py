@@ -1,0 +1,54 @@
+"""Racing submissions of one order, through signed HTTP on real connections: the duplicate
+check holds, so one order is never open twice (two reviews, two disclosures, two counts)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from lawline.client import ApiError
+from lawline.legal.models import LegalRequest
+from tests import factories
+from tests.legal.conftest import LegalApi
+
+pytestmark = pytest.mark.parametrize("legal_api", ["sqlite", "postgresql"], indirect=True)
+
+RACERS = 6
+
+
+def test_racing_submissions_of_one_order_open_it_once(legal_api: LegalApi) -> None:
+    document = factories.request_document()
+    clients = [legal_api.client() for _ in range(RACERS)]
+    barrier = threading.Barrier(RACERS)
+    outcomes: list[Any] = [None] * RACERS
+
+    def submit(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = clients[i].submit(document)["status"]
+        except ApiError as refused:
+            reasons = {r["code"] for r in refused.error.get("reasons", [])}
+            outcomes[i] = (refused.code, tuple(sorted(reasons)))
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert Counter(map(str, outcomes)) == {
+        "in_review": 1,
+        str(("checks_failed", ("duplicate",))): RACERS - 1,
+    }
+    with legal_api.runtime.sessions() as session:
+        statuses = Counter(
+            session.execute(
+                select(LegalRequest.status).where(
+                    LegalRequest.instrument_reference == document["instrument"]["reference"]
+                )
+            ).scalars()
+        )
+    assert statuses == {"in_review": 1, "rejected": RACERS - 1}
