@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
+import anyio
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Path, Request
 from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from lawline.core.db import transaction
 from lawline.core.fields import ID_PATTERN, INT32_MAX, check_text
 from lawline.runtime import Runtime
 
@@ -76,19 +79,59 @@ async def read_in_thread(
         with runtime.read_sessions() as session:
             return work(session, *args, **kwargs)
 
-    return await run_in_threadpool(run)
+    async with _slots(_READ_SLOTS, READ_SESSIONS):
+        return await run_in_threadpool(run)
 
 
-# How many requests may hold a session at once, per process. Sync endpoints and dependencies
+async def write_in_thread(
+    runtime: Runtime,
+    work: Callable[Concatenate[Session, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`work(session, ...)` in one transaction, committed before this returns, in one
+    worker-thread hop: the request's one commit point, as `SessionDep` is for ordinary
+    endpoints (a 2xx still means stored; an exception rolls everything back).
+
+    For the hot writes (`POST /v1/reports`, signed submissions): with `SessionDep` a request
+    takes a hop to open the session, one to run, one to validate the response and one to
+    commit, and on SQLite it holds the writer lock across the last three, each waiting its turn
+    on a busy event loop. Here the lock is held only while `work` and the commit run.
+    """
+
+    def run() -> T:
+        with transaction(runtime.sessions) as session:
+            return work(session, *args, **kwargs)
+
+    async with _slots(_WRITE_SLOTS, WRITE_SESSIONS):
+        return await run_in_threadpool(run)
+
+
+_WRITE_SLOTS: RunVar[anyio.Semaphore] = RunVar("lawline_write_slots")
+_READ_SLOTS: RunVar[anyio.Semaphore] = RunVar("lawline_read_slots")
+
+
+def _slots(slots: RunVar[anyio.Semaphore], size: int) -> anyio.Semaphore:
+    """The event loop's semaphore in `slots` (made on first use: one per loop, as FastAPI's)."""
+    try:
+        return slots.get()
+    except LookupError:
+        semaphore = anyio.Semaphore(size)
+        slots.set(semaphore)
+        return semaphore
+
+
+# How many requests may hold a session at once, per process and per kind (the dependencies
+# and the `*_in_thread` helpers each have their own bound). Sync endpoints and dependencies
 # run on AnyIO's worker threads (40); a request whose endpoint has returned still holds its
 # transaction (on SQLite: the process's writer lock) until FastAPI has validated the response
 # and run the commit, and validating needs a worker thread of its own. Without a bound, 40
 # requests waiting for the writer lock (or for a pooled connection) took every thread, the
 # holder never got one back, and the server stopped answering (seen under wrk: 0 requests/s
-# after the first burst). Waiting for a slot here costs no thread; the sum stays within the
-# engine's pool (5 + 10 connections) so a slot holder never waits for a connection behind a
-# request that waits for a thread.
-WRITE_SESSIONS = 10
+# after the first burst). Waiting for a slot here costs no thread, and the four bounds together
+# (2 x 8 + 2 x 4) leave 16 of the 40 threads to requests that never wait, among them the
+# writer lock's holder.
+WRITE_SESSIONS = 8
 READ_SESSIONS = 4
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from lawline.api.deps import RuntimeDep, SessionDep
+from lawline.api.deps import RuntimeDep, SessionDep, write_in_thread
 from lawline.api.errors import error_response
 from lawline.api.openapi import errors
 from lawline.api.params import RequestIdPath
@@ -41,7 +41,6 @@ router = APIRouter(prefix="/v1/authority", tags=["authority"])
 async def signed_caller(
     request: Request,
     runtime: RuntimeDep,
-    session: SessionDep,
     _scheme: Annotated[str | None, Security(AUTHORITY_SIGNATURE)] = None,
 ) -> VerifiedCaller:
     body = await request.body()  # bounded by api.limits before a byte is read
@@ -132,17 +131,22 @@ def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> Re
     response_model=RequestOut,
     responses={422: {"description": "checks_failed, with every reason"}},
 )
-def submit(
-    payload: RequestIn, caller: Caller, session: SessionDep, runtime: RuntimeDep
+async def submit(
+    payload: RequestIn, caller: Caller, runtime: RuntimeDep
 ) -> RequestOut | JSONResponse:
-    request = submit_request(
-        session,
-        runtime.legal,
-        authority=get_authority(session, caller.authority_id),
-        payload=payload,
-        entered_by=f"authority:{caller.authority_id}",
-    )
-    out = request_out(session, request, runtime)
+    def store(session: Session) -> tuple[LegalRequest, RequestOut]:
+        request = submit_request(
+            session,
+            runtime.legal,
+            authority=get_authority(session, caller.authority_id),
+            payload=payload,
+            entered_by=f"authority:{caller.authority_id}",
+        )
+        return request, request_out(session, request, runtime)
+
+    # One worker-thread hop for the whole transaction, committed before the answer (a refused
+    # request is stored too, with its reasons).
+    request, out = await write_in_thread(runtime, store)
     if request.status == "rejected":
         return error_response(
             422,

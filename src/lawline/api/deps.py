@@ -9,6 +9,7 @@ from lawline.boundary import (
     get_runtime,
     get_session,
     read_in_thread,
+    write_in_thread,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "get_runtime",
     "get_session",
     "read_in_thread",
+    "write_in_thread",
 ]

@@ -45,7 +45,7 @@ def throttled(name: str, setting: str) -> Any:
     route dependency it runs before the body is read or validated, so a flood of bad requests
     is throttled too."""
 
-    def dependency(request: Request) -> None:
+    async def dependency(request: Request) -> None:  # memory only: no thread hop
         throttles: dict[str, Throttle] | None = getattr(request.app.state, "throttles", None)
         if throttles is None:
             throttles = request.app.state.throttles = {}

@@ -22,7 +22,7 @@ from lawline.authorities.models import Authority
 from lawline.disclosure.models import PreservationHold
 from lawline.legal.models import LegalRequest, RequestTarget
 from lawline.tally import figures as names
-from lawline.tally.service import count, duration
+from lawline.tally.service import Increment, count, count_all, duration
 
 
 def _country(session: Session, request: LegalRequest) -> str:
@@ -75,17 +75,15 @@ def disclosed(session: Session, request: LegalRequest, *, at: datetime, accounts
         .where(RequestTarget.request_id == request.id)
     )
     kind = _kind(request)
-    count(session, names.FULFILLED, at=at, scope=country, key=kind)
-    count(
+    count_all(
         session,
-        names.FULFILLED_FULLY,
-        at=at,
-        scope=country,
-        key=kind,
-        n=int(accounts >= (named or 0)),
+        [
+            Increment(names.FULFILLED, at, country, kind),
+            Increment(names.FULFILLED_FULLY, at, country, kind, int(accounts >= (named or 0))),
+            Increment(names.ACCOUNTS_AFFECTED, at, country, kind, accounts),
+            Increment(names.WITH_DATA, at, country, n=int(accounts > 0)),
+        ],
     )
-    count(session, names.ACCOUNTS_AFFECTED, at=at, scope=country, key=kind, n=accounts)
-    count(session, names.WITH_DATA, at=at, scope=country, n=int(accounts > 0))
     _answered(session, request, country, at)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lawline.moderation.models import Appeal, Case, Decision, Report
 from lawline.tally import figures as names
-from lawline.tally.service import count, duration
+from lawline.tally.service import Increment, count, count_all, duration
 
 
 def report_received(session: Session, report: Report, case: Case, *, was_triaged: bool) -> None:
@@ -22,31 +22,32 @@ def report_received(session: Session, report: Report, case: Case, *, was_triaged
     model's (or a hash bank's) suggestion; when this report is the one that brought the
     suggestion to an older case, that case's earlier reports become automated too, each in
     its own quarter."""
-    count(session, names.REPORTS, at=report.created_at, scope=names.PLATFORM, key=report.category)
+    at, everywhere = report.created_at, names.PLATFORM
+    counted = [Increment(names.REPORTS, at, everywhere, report.category)]
     if report.trusted_flagger_id is not None:
-        count(session, names.REPORTS_TRUSTED, at=report.created_at, scope=names.PLATFORM)
-    if case.triage_model is None:
-        return
-    if was_triaged:
-        count(session, names.REPORTS_AUTOMATED, at=report.created_at, scope=names.PLATFORM)
-        return
-    # one case's reports, this one included: a handful of rows
-    for created_at in session.scalars(select(Report.created_at).where(Report.case_id == case.id)):
-        count(session, names.REPORTS_AUTOMATED, at=created_at, scope=names.PLATFORM)
+        counted.append(Increment(names.REPORTS_TRUSTED, at, everywhere))
+    if case.triage_model is not None and was_triaged:
+        counted.append(Increment(names.REPORTS_AUTOMATED, at, everywhere))
+    elif case.triage_model is not None:
+        # one case's reports, this one included: a handful of rows
+        earlier = session.scalars(select(Report.created_at).where(Report.case_id == case.id))
+        counted += [Increment(names.REPORTS_AUTOMATED, t, everywhere) for t in earlier]
+    count_all(session, counted)
 
 
 def case_decided(session: Session, case: Case, decision: Decision) -> None:
-    at = decision.decided_at
-    count(session, names.DECISIONS, at=at, scope=names.PLATFORM, key=decision.action)
+    at, everywhere = decision.decided_at, names.PLATFORM
+    counted = [Increment(names.DECISIONS, at, everywhere, decision.action)]
     ground = decision.statement.get("ground")
     if ground is not None:
-        count(session, names.DECISIONS_BY_GROUND, at=at, scope=names.PLATFORM, key=str(ground))
+        counted.append(Increment(names.DECISIONS_BY_GROUND, at, everywhere, str(ground)))
     if decision.action == "delist" and case.target_kind == "channel":
-        count(session, names.CHANNELS_DELISTED, at=at, scope=names.PLATFORM)
+        counted.append(Increment(names.CHANNELS_DELISTED, at, everywhere))
     if decision.statement.get("automated_detection"):
-        count(session, names.AUTOMATED_DETECTION, at=at, scope=names.PLATFORM)
+        counted.append(Increment(names.AUTOMATED_DETECTION, at, everywhere))
+    count_all(session, counted)
     seconds = (at - case.first_report_at).total_seconds()
-    duration(session, names.TIME_TO_DECISION, at=at, scopes=(names.PLATFORM,), seconds=seconds)
+    duration(session, names.TIME_TO_DECISION, at=at, scopes=(everywhere,), seconds=seconds)
 
 
 def appeal_filed(session: Session, appeal: Appeal) -> None:
@@ -54,7 +55,13 @@ def appeal_filed(session: Session, appeal: Appeal) -> None:
 
 
 def appeal_decided(session: Session, appeal: Appeal) -> None:
-    assert appeal.decided_at is not None
-    count(session, names.APPEALS_DECIDED, at=appeal.decided_at, scope=names.PLATFORM)
-    if appeal.status == "reversed":
-        count(session, names.APPEALS_REVERSED, at=appeal.decided_at, scope=names.PLATFORM)
+    at = appeal.decided_at
+    assert at is not None
+    reversed_ = int(appeal.status == "reversed")
+    count_all(
+        session,
+        [
+            Increment(names.APPEALS_DECIDED, at, names.PLATFORM),
+            Increment(names.APPEALS_REVERSED, at, names.PLATFORM, n=reversed_),
+        ],
+    )
