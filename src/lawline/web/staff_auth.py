@@ -107,7 +107,7 @@ def enrol(
     username: Annotated[str, Form(max_length=64), Plain],
     display_name: Annotated[str, Form(max_length=200), Plain],
     password: Annotated[str, Form(max_length=200), Plain],
-    roles: Annotated[list[str], Form(), Plain],
+    roles: Annotated[list[Annotated[str, Plain]], Form()],
 ) -> HTMLResponse:
     """An admin creates a staff member; the page shows the TOTP secret once, as a QR code."""
     staff.require(Action.STAFF_MANAGE)
