@@ -123,7 +123,35 @@ def measure_bare(path: str, script: Path, seconds: int, env: dict[str, str]) -> 
         return wrk(f"{base}{path}", script, seconds=seconds, env=env)
 
 
-def prepare_lawline(workdir: Path, accounts: int) -> dict[str, str]:
+# The PostgreSQL variant of report intake runs on a database of its own, made afresh each run.
+POSTGRES_URL = os.environ.get(
+    "LAWLINE_BENCH_INTAKE_POSTGRES_URL",
+    "postgresql+psycopg://postgres@127.0.0.1:5432/lawline_bench_intake",
+)
+
+
+def _fresh_postgres_database() -> str | None:
+    """Drop and create `lawline_bench_intake` (never another database); None if unreachable."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(POSTGRES_URL)
+    name = url.database or ""
+    if not name.startswith("lawline_bench"):
+        raise SystemExit("the benchmark only drops a database of its own (lawline_bench...)")
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(False)
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error:
+        return None
+    return POSTGRES_URL
+
+
+def prepare_lawline(
+    workdir: Path, accounts: int, database_url: str | None = None
+) -> dict[str, str]:
     """A fresh data directory with a generated platform, migrated database and keys."""
     from lawline.platform.generate import generate
 
@@ -137,6 +165,8 @@ def prepare_lawline(workdir: Path, accounts: int) -> dict[str, str]:
         # platform puts its report clients behind many addresses; the per-reporter limit holds).
         "LAWLINE_REPORT_CLIENT_RATE": "1000000/second",
     }
+    if database_url is not None:
+        env["LAWLINE_DATABASE_URL"] = database_url
     generate(workdir / "platform.sqlite", accounts, seed=7, until=datetime(2026, 11, 1, tzinfo=UTC))
     from lawline.core.settings import Settings
     from lawline.runtime import Runtime
@@ -191,6 +221,8 @@ def report_intake(quick: bool) -> Figure:
         ).raise_for_status()
         wrk(f"{base}/v1/reports", script, seconds=2, env={**load_env, "BENCH_RUN": "warm"})
         real = wrk(f"{base}/v1/reports", script, seconds=seconds, env=load_env)
+    details: dict[str, Any] = {**real.as_details(), **bare.as_details("baseline_")}
+    details.update(_report_intake_postgres(seconds, script, load_env))
     return Figure(
         value=real.requests_per_second,
         unit="reports/s",
@@ -198,8 +230,33 @@ def report_intake(quick: bool) -> Figure:
         baseline_label="bare FastAPI endpoint parsing the same JSON, storing nothing",
         higher_is_better=True,
         goal=">= 0.6 x baseline, p99 < 50 ms",
-        details={**real.as_details(), **bare.as_details("baseline_")},
+        details=details,
     )
+
+
+def _report_intake_postgres(seconds: int, script: Path, load_env: dict[str, str]) -> dict[str, Any]:
+    """The same load with PostgreSQL as lawline's database (a detail of the SQLite figure)."""
+    database_url = _fresh_postgres_database()
+    if database_url is None:
+        return {"postgresql": "unreachable: measured on SQLite only"}
+    workdir = DATA / "intake-pg"
+    env = prepare_lawline(workdir, accounts=2_000, database_url=database_url)
+    targets = _channel_targets(workdir / "platform.sqlite")
+    targets_file = workdir / "targets.txt"
+    targets_file.write_text("\n".join(targets) + "\n")
+    load_env = {**load_env, "BENCH_TARGETS": str(targets_file)}
+    port = free_port()
+    env = {**env, "LAWLINE_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    with server(lawline_server(port), port, env) as base:
+        httpx2.post(
+            f"{base}/v1/reports",
+            json={"target": targets[0], "category": "spam", "text": "warm-up"},
+            headers={"X-Client-Key": "bench-warm-up"},
+            timeout=300,
+        ).raise_for_status()
+        wrk(f"{base}/v1/reports", script, seconds=2, env={**load_env, "BENCH_RUN": "warm-pg"})
+        real = wrk(f"{base}/v1/reports", script, seconds=seconds, env=load_env)
+    return real.as_details("postgresql_")
 
 
 def _channel_targets(platform_file: Path) -> list[str]:
