@@ -3,6 +3,8 @@ outgoing Bot API calls land on a local test server (aiogram's custom API server 
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import re
 from collections.abc import Iterator
@@ -140,11 +142,16 @@ def test_a_report_through_the_bot_from_start_to_status(
         assert stored.reporter_id.startswith("tg-")
         assert "4242" not in stored.reporter_id
         assert re.fullmatch(r"tg-[a-z2-7]{26}", stored.reporter_id)  # no digit runs to misread
-        case_id = stored.case_id
-    assert api.messages()[-1]["text"] == (
+        case_id, report_id, receipt_sha256 = stored.case_id, stored.id, stored.receipt_sha256
+    reply = api.messages()[-1]["text"]
+    assert reply.startswith(
         f"Thank you. Your report is filed as case {case_id}. "
-        f"Send /status {case_id} to see what was decided."
+        f"Send /status {case_id} to see what was decided.\nReport {report_id}, receipt llr_"
     )
+    # the receipt is shown once and stored only as its SHA-256
+    receipt = re.search(r"receipt (llr_[A-Za-z0-9_-]{43})", reply)
+    assert receipt is not None
+    assert hashlib.sha256(receipt.group(1).encode()).digest() == receipt_sha256
 
     send(client, message(5, f"/status {case_id}"))
     assert api.messages()[-1]["text"] == f"Case {case_id} is waiting for a moderator."

@@ -9,6 +9,8 @@ from sqlalchemy import text
 from lawline import __version__
 from lawline.api.audit import router as audit_router
 from lawline.api.authority import router as authority_router
+from lawline.api.complaints import public as complaints_public
+from lawline.api.complaints import staff as complaints_staff
 from lawline.api.deps import RuntimeDep
 from lawline.api.errors import install_error_handlers
 from lawline.api.json_body import DuplicateKeyMiddleware
@@ -58,6 +60,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(keys_router)
     app.include_router(reports_public)
     app.include_router(reports_staff)
+    app.include_router(complaints_public)
+    app.include_router(complaints_staff)
     app.include_router(transparency_router)
     mount_pages(app)
     settings = app.state.runtime.settings

@@ -34,6 +34,7 @@ from lawline.moderation.schemas import (
     DecisionOut,
     ReportIn,
     ReportOut,
+    ReportReceiptOut,
     SearchHit,
 )
 from lawline.search import service as search_service
@@ -105,9 +106,9 @@ async def reporter_identity(
 @public.post(
     "/v1/reports",
     status_code=201,
-    response_model=ReportOut,
+    response_model=ReportReceiptOut,
     responses={
-        200: {"model": ReportOut, "description": "a replay of an idempotency key"},
+        200: {"model": ReportReceiptOut, "description": "a replay of an idempotency key"},
         **errors(401, 403, 409, 429),
     },
     dependencies=[throttled("reports", "report_client_rate")],
@@ -118,11 +119,12 @@ async def post_report(
     response: Response,
     reporter: Annotated[ReporterIdentity, Depends(reporter_identity)],
     idempotency_key: IdempotencyKey = None,
-) -> ReportOut:
+) -> ReportReceiptOut:
     """Report a public channel, group, post or account. A 2xx means the report is stored.
-    Anyone may report (throttled per client); trusted flaggers send their API key."""
+    Anyone may report (throttled per client); trusted flaggers send their API key. The answer
+    carries a one-time `receipt`, the proof needed to complain against the decision."""
 
-    def store(session: Session) -> tuple[bool, ReportOut]:
+    def store(session: Session) -> tuple[bool, ReportReceiptOut]:
         submitted = submit_report(
             session,
             runtime.moderation,
@@ -133,7 +135,8 @@ async def post_report(
             idempotency_key=idempotency_key,
             via="api",
         )
-        return submitted.replayed, report_out(submitted.report)
+        out = report_out(submitted.report)
+        return submitted.replayed, ReportReceiptOut(**out.model_dump(), receipt=submitted.receipt)
 
     # One worker-thread hop for the whole transaction, committed before the answer.
     replayed, out = await write_in_thread(runtime, store)

@@ -131,7 +131,7 @@ def build_router(runtime: Runtime, secret: str) -> Router:
         await state.clear()
         who = user_id if user_id is not None else (message.from_user.id if message.from_user else 0)
         try:
-            case_id = await asyncio.to_thread(
+            case_id, report_id, receipt = await asyncio.to_thread(
                 _file,
                 runtime,
                 data.get("target", ""),
@@ -145,7 +145,10 @@ def build_router(runtime: Runtime, secret: str) -> Router:
             return
         await message.answer(
             f"Thank you. Your report is filed as case {case_id}. "
-            f"Send /status {case_id} to see what was decided."
+            f"Send /status {case_id} to see what was decided.\n"
+            f"Report {report_id}, receipt {receipt}: keep the receipt to yourself; it is shown "
+            "only once and is what you need to complain against the decision "
+            f"(POST /v1/reports/{report_id}/complaint)."
         )
 
     return router
@@ -158,7 +161,7 @@ def _file(
     text: str,
     reporter: str,
     account: str | None,
-) -> int:
+) -> tuple[int, str, str | None]:
     with transaction(runtime.sessions) as session:
         submitted = submit_report(
             session,
@@ -171,7 +174,7 @@ def _file(
             via="bot",
             notify_account_id=account,
         )
-        return submitted.case.id
+        return submitted.case.id, submitted.report.id, submitted.receipt
 
 
 def _status_text(runtime: Runtime, case_id: int, reporter: str) -> str:

@@ -15,13 +15,10 @@ from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.core.ids import new_id
 from lawline.moderation import effects, figures
-from lawline.moderation.actions import platform_calls, rule
 from lawline.moderation.context import ModerationContext
-from lawline.moderation.decisions import target_of
+from lawline.moderation.decisions import lift_restriction
 from lawline.moderation.models import Appeal, Case, Decision
-from lawline.moderation.violations import void_violation
 from lawline.moderation.workflow import AppealStatus, move_appeal
-from lawline.search import service as search
 from lawline.staff.service import Action, Staff
 
 # DSA Art. 20(1): "for a period of at least six months": 184 days covers the longest six
@@ -115,22 +112,14 @@ def decide_appeal(
     clock = ctx.clock
     now = clock.now()
     if reverse:
-        restriction = rule(decision.action, case.target_kind)
-        undo = platform_calls(restriction, target_of(case), undo=True)
-        if restriction.hides_from_search and case.channel_id is not None:
-            search.set_listed(session, case.channel_id, True, clock)
-        effects.enqueue_calls(
-            session, undo, key=f"{decision.id}:undo", subject=f"case:{case.id}", clock=clock
+        lift_restriction(
+            session,
+            case,
+            decision,
+            reason=f"appeal {appeal.id} upheld",
+            actor=staff.actor,
+            clock=clock,
         )
-        if decision.violation_id is not None:
-            void_violation(
-                session,
-                decision.violation_id,
-                reason=f"appeal {appeal.id} upheld",
-                actor=staff.actor,
-                clock=clock,
-            )
-        decision.reversed_at = now
     move_appeal(appeal, AppealStatus.REVERSED if reverse else AppealStatus.UPHELD)
     appeal.decided_by, appeal.answer, appeal.decided_at = staff.actor, answer.strip(), now
     outcome = "reversed: the restriction is lifted" if reverse else "rejected: the decision stands"

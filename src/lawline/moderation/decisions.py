@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
-from lawline.core.errors import InvalidInput, NotFound
+from lawline.core.clock import Clock
+from lawline.core.errors import Forbidden, InvalidInput, NotFound
 from lawline.core.ids import new_id
 from lawline.moderation import effects, figures
 from lawline.moderation.actions import Rule, Target, platform_calls, rule
@@ -22,7 +23,7 @@ from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Decision, Report, Reporter, TrustedFlagger
 from lawline.moderation.statements import EEA_AND_EU, build_statement
 from lawline.moderation.triage import UNCERTAIN
-from lawline.moderation.violations import record_violation
+from lawline.moderation.violations import record_violation, void_violation
 from lawline.moderation.workflow import CaseStatus, move_case
 from lawline.platform.protocol import Channel
 from lawline.search import service as search
@@ -43,6 +44,40 @@ def _lock_case(session: Session, case_id: int) -> Case:
 
 def target_of(case: Case) -> Target:
     return Target(case.channel_id, case.post_id, case.account_id)
+
+
+def lift_restriction(
+    session: Session, case: Case, decision: Decision, *, reason: str, actor: str, clock: Clock
+) -> None:
+    """Undo exactly what the decision did (its row of the actions table, read backwards):
+    search listing at once, platform calls as intents, its violation voided."""
+    restriction = rule(decision.action, case.target_kind)
+    undo = platform_calls(restriction, target_of(case), undo=True)
+    if restriction.hides_from_search and case.channel_id is not None:
+        search.set_listed(session, case.channel_id, True, clock)
+    effects.enqueue_calls(
+        session, undo, key=f"{decision.id}:undo", subject=f"case:{case.id}", clock=clock
+    )
+    if decision.violation_id is not None:
+        void_violation(session, decision.violation_id, reason=reason, actor=actor, clock=clock)
+    decision.reversed_at = clock.now()
+
+
+def _superseded(session: Session, case: Case, staff: Staff) -> list[Decision]:
+    """The decisions an upheld complaint showed wrong: none of their moderators decides anew,
+    and what they still restrict is lifted before the new decision applies its own."""
+    earlier = session.scalars(
+        select(Decision)
+        .where(Decision.case_id == case.id, Decision.superseded_at.is_not(None))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    if any(d.moderator == staff.actor for d in earlier):
+        raise Forbidden(
+            "a moderator other than the one whose decision was found wrong decides anew",
+            code="same_moderator",
+        )
+    return list(earlier)
 
 
 def decide(
@@ -73,10 +108,16 @@ def decide(
     if set(scope) - set(EEA_AND_EU):
         raise InvalidInput("territorial scope lists EU/EEA country codes", code="scope_invalid")
     case = _lock_case(session, case_id)
+    superseded = _superseded(session, case, staff)
     restriction = rule(action, case.target_kind)
     calls = platform_calls(restriction, target_of(case))
     move_case(case, CaseStatus.DECIDED)
     clock, platform = ctx.clock, ctx.platform
+    for earlier in superseded:
+        if earlier.reversed_at is None:
+            lift_restriction(
+                session, case, earlier, reason="superseded", actor=staff.actor, clock=clock
+            )
     channel = platform.channel(case.channel_id) if case.channel_id else None
     content_date = case.first_report_at.date()
     if case.post_id is not None and case.channel_id is not None:

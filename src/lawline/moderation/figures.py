@@ -4,7 +4,8 @@ country), counted in the transaction of the change (lawline.tally). The rules ar
 reports by their time and category, from trusted flaggers, on cases triaged automatically;
 decisions by their time, action and ground, channels delisted, automated detection, and the
 time from a case's first report to its decision (for the median); appeals filed and decided
-by their times, and reversals.
+by their times, and reversals; notifiers' complaints count as appeals (both are DSA Art. 20
+complaints), an upheld one as a reversal.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawline.moderation.models import Appeal, Case, Decision, Report
+from lawline.moderation.models import Appeal, Case, Complaint, Decision, Report
 from lawline.tally import figures as names
 from lawline.tally.service import Increment, count, count_all, duration
 
@@ -63,5 +64,22 @@ def appeal_decided(session: Session, appeal: Appeal) -> None:
         [
             Increment(names.APPEALS_DECIDED, at, names.PLATFORM),
             Increment(names.APPEALS_REVERSED, at, names.PLATFORM, n=reversed_),
+        ],
+    )
+
+
+def complaint_filed(session: Session, complaint: Complaint) -> None:
+    count(session, names.APPEALS_RECEIVED, at=complaint.filed_at, scope=names.PLATFORM)
+
+
+def complaint_decided(session: Session, complaint: Complaint) -> None:
+    at = complaint.decided_at
+    assert at is not None
+    wrong = int(complaint.status == "upheld")  # the decision was wrong: a reversal
+    count_all(
+        session,
+        [
+            Increment(names.APPEALS_DECIDED, at, names.PLATFORM),
+            Increment(names.APPEALS_REVERSED, at, names.PLATFORM, n=wrong),
         ],
     )

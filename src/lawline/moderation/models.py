@@ -107,6 +107,9 @@ class Report(Base):
     # the platform account to push the outcome to (a bot reporter); erased once it is queued
     notify_account_id: Mapped[str | None] = mapped_column(String(64))
     notified_at: Mapped[datetime | None]
+    # SHA-256 of the one-time receipt the reporter was shown: proof it filed this report when it
+    # complains against the decision (DSA Art. 20); the receipt itself is never stored
+    receipt_sha256: Mapped[bytes | None] = mapped_column(LargeBinary(32))
 
     __table_args__ = (UniqueConstraint("reporter_id", "idempotency_key"),)
 
@@ -126,7 +129,9 @@ class Decision(Base):
     followed_suggestion: Mapped[bool | None]
     statement: Mapped[dict[str, Any]] = mapped_column(JSON)  # statement of reasons (Art. 17)
     violation_id: Mapped[int | None] = mapped_column(Integer)
-    reversed_at: Mapped[datetime | None]
+    reversed_at: Mapped[datetime | None]  # its restriction was lifted
+    # a notifier's complaint showed it wrong: the case is back in the queue for a new decision
+    superseded_at: Mapped[datetime | None]
 
 
 class Appeal(Base):
@@ -141,6 +146,27 @@ class Appeal(Base):
     decided_by: Mapped[str | None] = mapped_column(String(128))
     answer: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
+
+
+class Complaint(Base):
+    """A notifier's complaint against the decision taken upon its notice (DSA Art. 20(1)):
+    `upheld` means the decision was wrong and the case is decided anew, `rejected` that it
+    stands. One per complainant per decision; apart from the owner's appeal."""
+
+    __tablename__ = "moderation_complaints"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(ForeignKey("moderation_decisions.id"), index=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("moderation_reports.id"))
+    complainant_id: Mapped[str] = mapped_column(String(128))  # the report's reporter_id
+    grounds: Mapped[str] = mapped_column(Text)
+    filed_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))  # open | upheld | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    answer: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("decision_id", "complainant_id"),)
 
 
 class CaseNote(Base):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,6 +41,8 @@ class Submitted:
     report: Report
     case: Case
     replayed: bool  # the same idempotency key was seen: nothing new was stored
+    # the one-time receipt (shown once, stored only as its SHA-256); None on a replay
+    receipt: str | None = None
 
 
 def _check_input(category: str, text: str, reporter_id: str) -> None:
@@ -90,6 +93,16 @@ def _check_standing(reporter: Reporter, now: datetime) -> None:
             code="reporter_suspended",
             suspended_until=reporter.suspended_until.isoformat(),
         )
+
+
+def new_receipt() -> str:
+    """256 random bits the reporter keeps to prove, later, that it filed the report."""
+    return "llr_" + secrets.token_urlsafe(32)
+
+
+def receipt_hash(receipt: str) -> bytes:
+    # 256 random bits: a slow hash adds nothing (as for the flaggers' API keys)
+    return hashlib.sha256(receipt.encode()).digest()
 
 
 def request_fingerprint(target: str, category: str, text: str) -> str:
@@ -245,6 +258,8 @@ def submit_report(
         created_at=now,
         notify_account_id=notify_account_id,
     )
+    receipt = new_receipt()
+    report.receipt_sha256 = receipt_hash(receipt)
     session.add(report)
     reporter.reports += 1
     counts = dict(case.categories)
@@ -283,4 +298,4 @@ def submit_report(
         clock=clock,
     )
     figures.report_received(session, report, case, was_triaged=was_triaged)
-    return Submitted(report, case, replayed=False)
+    return Submitted(report, case, replayed=False, receipt=receipt)

@@ -40,6 +40,13 @@ class ReportOut(BaseModel):
     created_at: datetime
 
 
+class ReportReceiptOut(ReportOut):
+    receipt: str | None = Field(
+        description="shown once, never again (null on an idempotent replay): keep it to "
+        "complain against the decision (`POST /v1/reports/{id}/complaint`)"
+    )
+
+
 class CaseOut(BaseModel):
     id: int
     target: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from lawline.core.errors import Conflict
-from lawline.moderation.models import Appeal, Case
+from lawline.moderation.models import Appeal, Case, Complaint
 
 
 class CaseStatus(StrEnum):
@@ -20,14 +20,26 @@ class AppealStatus(StrEnum):
     REVERSED = "reversed"
 
 
+class ComplaintStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"  # the decision was wrong
+    REJECTED = "rejected"  # the decision stands
+
+
 CASE_ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.OPEN: frozenset({CaseStatus.DECIDED}),
-    CaseStatus.DECIDED: frozenset(),  # a new report after a decision opens a new case
+    # a new report after a decision opens a new case; an upheld complaint reopens this one
+    CaseStatus.DECIDED: frozenset({CaseStatus.OPEN}),
 }
 APPEAL_ALLOWED: dict[AppealStatus, frozenset[AppealStatus]] = {
     AppealStatus.OPEN: frozenset({AppealStatus.UPHELD, AppealStatus.REVERSED}),
     AppealStatus.UPHELD: frozenset(),
     AppealStatus.REVERSED: frozenset(),
+}
+COMPLAINT_ALLOWED: dict[ComplaintStatus, frozenset[ComplaintStatus]] = {
+    ComplaintStatus.OPEN: frozenset({ComplaintStatus.UPHELD, ComplaintStatus.REJECTED}),
+    ComplaintStatus.UPHELD: frozenset(),
+    ComplaintStatus.REJECTED: frozenset(),
 }
 
 
@@ -38,6 +50,15 @@ def move_case(case: Case, to: CaseStatus) -> None:
     case.status = to.value
     if to is not CaseStatus.OPEN:
         case.open_key = None  # frees the target for a new case
+    # reopened: new reports about the target go to the case opened since, if there is one, so
+    # the caller sets `open_key` only when the target has none
+
+
+def move_complaint(complaint: Complaint, to: ComplaintStatus) -> None:
+    current = ComplaintStatus(complaint.status)
+    if to not in COMPLAINT_ALLOWED[current]:
+        raise Conflict("the complaint is decided already", code="complaint_decided")
+    complaint.status = to.value
 
 
 def move_appeal(appeal: Appeal, to: AppealStatus) -> None:

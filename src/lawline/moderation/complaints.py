@@ -1,0 +1,166 @@
+"""Notifiers' complaints (DSA Art. 20(1)): whoever filed a report on a case may complain against
+the decision taken upon it, whatever the action (`no_action` included), within the six months
+owners have for appeals. The notifier proves it filed the report with the one-time receipt it
+was shown (or, for a trusted flagger, its API key); it never names itself. A different moderator
+decides with a written answer: `upheld` means the decision was wrong, it is marked superseded
+and the case goes back to the queue for a new decision by someone else; `rejected` means it
+stands. The owner's appeal (lawline.moderation.appeals) is separate and unchanged."""
+
+from __future__ import annotations
+
+import hmac
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lawline.audit import service as audit
+from lawline.core.clock import Clock
+from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lawline.core.ids import new_id
+from lawline.moderation import figures
+from lawline.moderation.appeals import APPEAL_WINDOW
+from lawline.moderation.context import ModerationContext
+from lawline.moderation.models import Case, Complaint, Decision, Report
+from lawline.moderation.reports import receipt_hash
+from lawline.moderation.workflow import CaseStatus, ComplaintStatus, move_case, move_complaint
+from lawline.staff.service import Action, Staff
+
+
+def _proven_report(
+    session: Session, report_id: str, *, receipt: str | None, flagger_reporter_id: str | None
+) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound(f"no report {report_id}", code="report_not_found")
+    if flagger_reporter_id is not None:
+        if report.reporter_id != flagger_reporter_id:
+            raise Forbidden("the report is another reporter's", code="not_the_reporter")
+        return report
+    if not receipt:
+        raise Forbidden("send the receipt the report was filed with", code="receipt_missing")
+    expected = report.receipt_sha256
+    if expected is None or not hmac.compare_digest(expected, receipt_hash(receipt)):
+        raise Forbidden("the receipt does not belong to this report", code="receipt_invalid")
+    return report
+
+
+def file_complaint(
+    session: Session,
+    report_id: str,
+    *,
+    receipt: str | None,
+    flagger_reporter_id: str | None,
+    grounds: str,
+    clock: Clock,
+) -> Complaint:
+    """File the notifier's complaint against the current decision on its report's case."""
+    report = _proven_report(
+        session, report_id, receipt=receipt, flagger_reporter_id=flagger_reporter_id
+    )
+    current = session.scalar(
+        select(Decision.id)
+        .where(Decision.case_id == report.case_id, Decision.superseded_at.is_(None))
+        .order_by(Decision.decided_at.desc())
+        .limit(1)
+    )
+    if current is None:
+        raise Conflict("the case is not decided yet", code="case_not_decided")
+    # The decision's row lock orders racing complaints (and appeals) against it.
+    decision = session.get(Decision, current, with_for_update=True, populate_existing=True)
+    assert decision is not None
+    filed = session.scalar(
+        select(Complaint.id).where(
+            Complaint.decision_id == decision.id, Complaint.complainant_id == report.reporter_id
+        )
+    )
+    if filed is not None:
+        raise Conflict(
+            "you complained against this decision already", code="complaint_exists", complaint=filed
+        )
+    if decision.superseded_at is not None:
+        raise Conflict("the decision was found wrong already", code="decision_superseded")
+    if clock.now() > decision.decided_at + APPEAL_WINDOW:
+        raise Conflict("the six-month complaint window has closed", code="complaint_window_closed")
+    if len(grounds.strip()) < 10:
+        raise InvalidInput("explain why the decision is wrong", code="grounds_missing")
+    complaint = Complaint(
+        id=new_id("cpl"),
+        decision_id=decision.id,
+        report_id=report.id,
+        complainant_id=report.reporter_id,
+        grounds=grounds.strip(),
+        filed_at=clock.now(),
+        status=ComplaintStatus.OPEN.value,
+    )
+    session.add(complaint)
+    session.flush()
+    audit.append(
+        session,
+        "complaint.filed",
+        actor=f"reporter:{report.reporter_id}",
+        subject=f"decision:{decision.id}",
+        body={"complaint": complaint.id, "report": report.id},
+        clock=clock,
+    )
+    figures.complaint_filed(session, complaint)
+    return complaint
+
+
+def _reopen(session: Session, case: Case) -> None:
+    """Back to the queue. New reports about the target keep going to a case opened since the
+    decision, if any; otherwise this case takes them again."""
+    move_case(case, CaseStatus.OPEN)
+    session.flush()
+    try:
+        with session.begin_nested():
+            case.open_key = case.target_key
+    except IntegrityError:  # another case for the target is open: it keeps the new reports
+        session.refresh(case)
+
+
+def decide_complaint(
+    session: Session,
+    ctx: ModerationContext,
+    complaint_id: str,
+    *,
+    staff: Staff,
+    upheld: bool,
+    answer: str,
+) -> Complaint:
+    staff.require(Action.MODERATION_APPEAL_DECIDE)
+    complaint = session.get(Complaint, complaint_id, with_for_update=True, populate_existing=True)
+    if complaint is None:
+        raise NotFound(f"no complaint {complaint_id}", code="complaint_not_found")
+    decision = session.get(
+        Decision, complaint.decision_id, with_for_update=True, populate_existing=True
+    )
+    assert decision is not None
+    if complaint.status != ComplaintStatus.OPEN.value:
+        raise Conflict("the complaint is decided already", code="complaint_decided")
+    if decision.moderator == staff.actor:
+        raise Forbidden("a different moderator decides the complaint", code="same_moderator")
+    if len(answer.strip()) < 10:
+        raise InvalidInput("write the answer the complainant receives", code="answer_missing")
+    clock = ctx.clock
+    now = clock.now()
+    reopened = False
+    if upheld and decision.superseded_at is None:
+        decision.superseded_at = now
+        case = session.get(Case, decision.case_id, with_for_update=True, populate_existing=True)
+        assert case is not None
+        if case.status == CaseStatus.DECIDED.value:
+            _reopen(session, case)
+            reopened = True
+    move_complaint(complaint, ComplaintStatus.UPHELD if upheld else ComplaintStatus.REJECTED)
+    complaint.decided_by, complaint.answer, complaint.decided_at = staff.actor, answer.strip(), now
+    audit.append(
+        session,
+        "complaint.decided",
+        actor=staff.actor,
+        subject=f"decision:{decision.id}",
+        body={"complaint": complaint.id, "outcome": complaint.status, "reopened": reopened},
+        clock=clock,
+    )
+    figures.complaint_decided(session, complaint)
+    return complaint
