@@ -96,9 +96,9 @@ def downgrade() -> None:
     op.execute("DROP VIEW transparency_reports")
     op.drop_index(op.f("ix_moderation_complaints_decision_id"), table_name="moderation_complaints")
     op.drop_table("moderation_complaints")
-    with op.batch_alter_table("moderation_decisions") as batch_op:
-        batch_op.drop_column("superseded_at")
-    with op.batch_alter_table("moderation_reports") as batch_op:
-        batch_op.drop_column("receipt_sha256")
+    # ALTER TABLE ... DROP COLUMN in place: a batch copy of these tables would trip the foreign
+    # keys that point at them on SQLite
+    op.drop_column("moderation_decisions", "superseded_at")
+    op.drop_column("moderation_reports", "receipt_sha256")
     op.execute(_reports_view(sqlite, ""))
     op.execute(APPEALS_ONLY)
