@@ -4,7 +4,6 @@ outgoing Bot API calls land on a local test server (aiogram's custom API server 
 from __future__ import annotations
 
 import hashlib
-
 import json
 import re
 from collections.abc import Iterator

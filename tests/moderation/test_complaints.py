@@ -18,6 +18,7 @@ from lawline.api.app import create_app
 from lawline.audit.models import AuditEntry
 from lawline.core.clock import FixedClock
 from lawline.core.db import transaction
+from lawline.moderation import flaggers
 from lawline.moderation.models import Complaint, Decision
 from lawline.runtime import Runtime
 from lawline.staff.models import StaffMember
@@ -154,7 +155,8 @@ def test_upheld_complaint_against_no_action_sends_the_case_back_for_someone_else
         ]
     with runtime.sessions() as session:
         old = session.get(Decision, decision_id)
-        assert old is not None and old.superseded_at is not None
+        assert old is not None
+        assert old.superseded_at is not None
         assert session.get(Decision, new_decision).superseded_at is None  # type: ignore[union-attr]
         entries = session.query(AuditEntry).order_by(AuditEntry.seq).all()
         kinds = [e.entry_type for e in entries if e.entry_type.startswith("complaint.")]
@@ -199,7 +201,8 @@ def test_window_closed_and_a_rejected_complaint_leaves_the_decision(
         )
     with runtime.sessions() as session:
         decision = session.get(Decision, decision_id)
-        assert decision is not None and decision.superseded_at is None
+        assert decision is not None
+        assert decision.superseded_at is None
         assert check(session, Quarter.of(decision.decided_at)) == []
 
 
@@ -219,3 +222,29 @@ def test_eight_racing_complaints_with_one_receipt_file_one(
     assert answers == Counter({(201, "filed"): 1, (409, "complaint_exists"): 7})
     with runtime.sessions() as session:
         assert session.query(Complaint).count() == 1
+
+
+def test_a_trusted_flagger_complains_with_its_key_for_its_own_reports_only(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    runtime, name = _setup(request, backend, tmp_path, platform_file)
+    keys = []
+    with transaction(runtime.sessions) as session:
+        for org in ("Hotline One", "Hotline Two"):
+            flagger = flaggers.register_trusted_flagger(
+                session, name=org, actor="staff:admin", clock=runtime.clock
+            )
+            keys.append(
+                flaggers.issue_key(session, flagger.id, actor="staff:a", clock=runtime.clock)[1]
+            )
+    one, two = ({"Authorization": f"Bearer {k}"} for k in keys)
+    grounds = {"grounds": "The channel openly sells drugs; look again."}
+    with TestClient(create_app(runtime)) as http:
+        (mo,) = _staff(runtime, http, "mo")
+        filed = http.post(
+            "/v1/reports", json={"target": f"t.me/{name}", "category": "drugs"}, headers=one
+        ).json()
+        _decide(http, filed["case_id"], "no_action", mo)
+        url = f"/v1/reports/{filed['id']}/complaint"
+        assert _code(http.post(url, json=grounds, headers=two)) == (403, "not_the_reporter")
+        assert http.post(url, json=grounds, headers=one).status_code == 201
