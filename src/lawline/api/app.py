@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from lawline import __version__
 from lawline.api.audit import router as audit_router
+from lawline.api.caching import NoStoreMiddleware
 from lawline.api.authority import router as authority_router
 from lawline.api.deps import RuntimeDep
 from lawline.api.errors import install_error_handlers
@@ -42,6 +43,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
     # the last added runs first: bodies are bounded before one is held to look for repeated keys
+    app.add_middleware(NoStoreMiddleware)
     app.add_middleware(DuplicateKeyMiddleware)
     app.add_middleware(BodyLimitMiddleware)
 
