@@ -8,8 +8,8 @@ from sqlalchemy import text
 
 from lawline import __version__
 from lawline.api.audit import router as audit_router
-from lawline.api.caching import NoStoreMiddleware
 from lawline.api.authority import router as authority_router
+from lawline.api.caching import NoStoreMiddleware
 from lawline.api.deps import RuntimeDep
 from lawline.api.errors import install_error_handlers
 from lawline.api.json_body import DuplicateKeyMiddleware
