@@ -344,3 +344,61 @@ def test_legal_staff_send_annex_iii_notices_and_record_enforcing_answers(tmp_pat
     assert answer.returncode == 2
     assert len(answer.stderr.strip().splitlines()) == 1
     assert run("requests", "enforcing-answer", "--help").returncode == 0
+
+
+@pytest.mark.parametrize("trusted", ["", "127.0.0.1"])
+def test_forwarded_client_addresses_count_only_from_trusted_proxies(
+    tmp_path: Path, trusted: str, platform_file: Path
+) -> None:
+    # The log-in throttle keys on the client address: a local process that could name its own
+    # address in X-Forwarded-For would get a fresh allowance with every request.
+    import socket
+    import time
+
+    import httpx2
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "platform.sqlite").write_bytes(platform_file.read_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWLINE_")}
+    env.update(
+        LAWLINE_DATA_DIR=str(tmp_path / "data"),
+        LAWLINE_LOGIN_RATE="2/minute",
+        LAWLINE_TRUSTED_PROXIES=trusted,
+    )
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lawline", "serve", "--port", str(port), "--no-worker"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                if httpx2.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx2.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "lawline serve did not come up"
+            time.sleep(0.2)
+        body = {"username": "nobody", "password": "wrong password", "totp": "123456"}
+        codes = [
+            httpx2.post(
+                f"{base}/v1/staff/login", json=body, headers={"X-Forwarded-For": f"10.9.0.{n}"}
+            ).status_code
+            for n in range(1, 4)
+        ]
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+    if trusted:  # behind a trusted proxy each forwarded address has its own allowance
+        assert 429 not in codes, codes
+    else:  # the peer is the client, whatever the header says
+        assert codes[2] == 429, codes

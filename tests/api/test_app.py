@@ -102,3 +102,19 @@ def test_a_third_party_checks_an_entry_with_the_public_endpoints(
     assert ConsistencyProof.model_validate(consistency).verify(
         head, new_head, runtime.signing_key.public
     )
+
+
+def test_private_answers_are_never_cached_public_ones_may_be(client: TestClient) -> None:
+    # staff, authority and reporter answers carry case data and tokens; errors included
+    for method, path in (
+        ("post", "/v1/staff/login"),
+        ("get", "/v1/staff/requests"),
+        ("get", "/v1/authority/requests"),
+        ("get", "/v1/reports/rep_01m0000000000000000000000a"),
+        ("post", "/v1/reports"),
+    ):
+        response = client.request(method, path, json={})
+        assert response.status_code >= 400  # nobody is logged in or signed here
+        assert response.headers.get("cache-control") == "no-store", path
+    for path in ("/healthz", "/v1/audit/head", "/v1/keys/platform"):
+        assert client.get(path).headers.get("cache-control") != "no-store", path

@@ -86,3 +86,30 @@ def test_the_access_log_masks_personal_data_however_written(live: LiveServer) ->
     log = live.log.read_text()
     assert "/v1/transparency/" in log
     assert not any(d in log for d in DIGITS), log
+
+
+@pytest.mark.parametrize("legal_api", ["sqlite", "postgresql"], indirect=True)
+def test_authority_text_with_personal_data_is_refused_and_nothing_is_stored(
+    legal_api: LegalApi,
+) -> None:
+    # An authority names its targets in `targets`; a number or an address in its free text
+    # would be read by staff outside the audited paths. Its own references may look like
+    # national numbers (`2024-00123`), so only international numbers and addresses count there.
+    from lawline.client import ApiError
+
+    client = legal_api.client()
+    with legal_api.runtime.sessions() as session:
+        before = len(session.execute(select(LegalRequest.id)).all())
+    for field, value in (
+        ("case_reference", "ZAAK-42 re +31 6 1234 5678"),
+        ("emergency_reason", "the suspect at 10.0.0.1. threatens an attack"),
+    ):
+        with pytest.raises(ApiError) as refused:
+            client.submit(factories.request_document(**{field: value}))
+        assert refused.value.status == 422
+        assert refused.value.error["code"] == "personal_data_in_text"
+        assert "1234" not in str(refused.value.error)
+    with legal_api.runtime.sessions() as session:
+        assert len(session.execute(select(LegalRequest.id)).all()) == before
+    stored = client.submit(factories.request_document(case_reference="PARQUET-2024-00123"))
+    assert stored["id"]  # a reference with digits is not a phone number

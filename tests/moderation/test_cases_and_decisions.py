@@ -287,3 +287,37 @@ def test_overdue_cases_rise_to_the_top(world: World) -> None:
     world.clock.advance(timedelta(hours=23))  # spam's day has passed, and csam's hour
     queue = queries.queue(world.session, world.clock)
     assert {q.case.id for q in queue if q.overdue} == {spam.id, csam.id}
+
+
+@pytest.mark.parametrize(
+    "written", ["+31 6 1234 5678", "06-12345678", "from 10.0.0.1.", "2001:db8::7"]
+)
+def test_facts_that_quote_personal_data_are_refused_and_nothing_is_decided(
+    world: World, written: str
+) -> None:
+    # the facts go to the owner, every notifier and the DSA database: describe, never quote
+    name = world.channel_named("doxxing")
+    case = report(world, f"t.me/{name}", category="doxxing").case  # type: ignore[attr-defined]
+    with pytest.raises(LawlineError) as refused:
+        decisions.decide(
+            world.session,
+            world.ctx,
+            case.id,
+            staff=world.mo,
+            action="remove",
+            category="doxxing",
+            facts=f"The channel publishes a private number, {written}, with a home address.",
+        )
+    assert refused.value.code == "personal_data_in_text"
+    assert written.strip(".") not in str(refused.value)
+    assert world.session.get(Case, case.id).status == "open"  # type: ignore[union-attr]
+    decided = decisions.decide(
+        world.session,
+        world.ctx,
+        case.id,
+        staff=world.mo,
+        action="remove",
+        category="doxxing",
+        facts="The channel publishes a private person's phone number and home address.",
+    )
+    assert decided.action == "remove"

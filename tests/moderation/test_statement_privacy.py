@@ -1,5 +1,7 @@
 """The statement export leaves lawline for a public database: no phone number (in any format)
-and no IP address a moderator typed into the facts may reach it."""
+and no IP address may reach it. Facts that quote personal data are refused when a decision is
+made (`personal_data_in_text`); the export still redacts every free-text field, for rows
+written before that rule and for free text from elsewhere (a trusted flagger's name)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import json
 
 import pytest
 
+from lawline.core.errors import LawlineError
 from lawline.core.pii import find_personal_data
 from lawline.moderation import decisions
 from lawline.moderation.flaggers import register_trusted_flagger
@@ -46,6 +49,17 @@ def test_export_redacts_personal_data_in_every_free_text_field(
         idempotency_key=None,
         via="api",
     ).case
+    with pytest.raises(LawlineError) as refused:
+        decisions.decide(
+            world.session,
+            world.ctx,
+            case.id,
+            staff=world.mo,
+            action="delist",
+            category=category,
+            facts=FACTS,
+        )
+    assert refused.value.code == "personal_data_in_text"
     decision = decisions.decide(
         world.session,
         world.ctx,
@@ -53,8 +67,12 @@ def test_export_redacts_personal_data_in_every_free_text_field(
         staff=world.mo,
         action="delist",
         category=category,
-        facts=FACTS,
+        facts="The seller posts a phone number for orders and says where he logs in from.",
     )
+    # a row decided before facts were checked: its stored statement quotes them
+    decision.facts = FACTS
+    decision.statement = {**decision.statement, "facts": FACTS}
+    world.session.flush()
     line = to_transparency_database(decision)
     assert line is not None
     exported = json.dumps(line)

@@ -4,11 +4,9 @@ band, it is trained once into the data directory and loaded from there in millis
 from __future__ import annotations
 
 import re
-import resource
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +84,7 @@ def trained_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-def test_the_default_model_is_trained_once_and_then_loaded_in_milliseconds(
+def test_the_default_model_is_trained_once_and_then_loaded_without_training(
     trained_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copytree(trained_data_dir, tmp_path / "data")
@@ -98,9 +96,7 @@ def test_the_default_model_is_trained_once_and_then_loaded_in_milliseconds(
 
     monkeypatch.setattr(triage_train, "fit", no_training)
     monkeypatch.setattr(triage_store, "_LOADED", {})
-    started = time.perf_counter()
-    model = ModelStore(tmp_path / "data").current()
-    assert time.perf_counter() - started < 0.5
+    model = ModelStore(tmp_path / "data").current()  # how fast: `python -m bench.run`
     assert model.version == default_model().version
     text = "fresh c0ke and w33d, delivery in 30 min, dm @plug"
     assert model.score(text) == default_model().score(text)
@@ -116,30 +112,38 @@ def test_a_new_corpus_or_new_code_means_a_new_version(monkeypatch: pytest.Monkey
     assert triage_train.version_for(rows) != version
 
 
-def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(
+    data_dir: Path, *args: str, pythonpath: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "200", "LAWLINE_DATA_DIR": str(data_dir)}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
     return subprocess.run(
         [sys.executable, "-m", "lawline", "triage", *args],
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "LAWLINE_DATA_DIR": str(data_dir)},
+        env=env,
         check=False,
     )
 
 
-def test_triage_score_answers_from_the_stored_model_well_under_a_second(
+def test_triage_score_answers_from_the_stored_model_without_scikit_learn(
     trained_data_dir: Path, tmp_path: Path
 ) -> None:
+    # Scoring reads the stored arrays: a process in which scikit-learn cannot even be imported
+    # (a poisoned package first on the path) still scores, so it neither trains nor unpickles a
+    # pipeline. How fast it is, `python -m bench.run --only triage_default` measures.
     shutil.copytree(trained_data_dir, tmp_path / "data")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    run = _cli(tmp_path / "data", "score", "hello")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    poison = tmp_path / "poison" / "sklearn"
+    poison.mkdir(parents=True)
+    (poison / "__init__.py").write_text("raise ImportError('scoring must not need scikit-learn')\n")
+    run = _cli(tmp_path / "data", "score", "hello", pythonpath=poison.parent)
     assert run.returncode == 0, run.stderr
     assert f"(model {default_model().version};" in run.stdout
-    # CPU time of the whole process, interpreter start included (wall time on a shared test
-    # machine says more about the neighbours); training alone takes several seconds
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    assert cpu < 1.0
     assert not list((tmp_path / "data" / "triage" / "models").glob(".tmp-*"))
+    # the poison works: training in the same environment fails
+    fresh = _cli(tmp_path / "empty", "score", "hello", pythonpath=poison.parent)
+    assert fresh.returncode != 0
 
 
 def test_eval_on_the_held_out_split_prints_the_figures_in_the_readme(

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from lawline import __version__
 from lawline.api.audit import router as audit_router
 from lawline.api.authority import router as authority_router
+from lawline.api.caching import NoStoreMiddleware
 from lawline.api.complaints import public as complaints_public
 from lawline.api.complaints import staff as complaints_staff
 from lawline.api.deps import RuntimeDep
@@ -44,6 +45,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
     # the last added runs first: bodies are bounded before one is held to look for repeated keys
+    app.add_middleware(NoStoreMiddleware)
     app.add_middleware(DuplicateKeyMiddleware)
     app.add_middleware(BodyLimitMiddleware)
 

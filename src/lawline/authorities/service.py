@@ -18,6 +18,7 @@ from lawline.authorities.models import Authority, AuthorityKey, CallbackContact
 from lawline.authorities.roles import ISSUER_ROLES
 from lawline.core.clock import Clock, SystemClock
 from lawline.core.errors import Conflict, InvalidInput, NotFound
+from lawline.core.fields import plain_text
 from lawline.core.ids import new_id
 from lawline.core.keys import key_id_for, public_key_bytes
 
@@ -82,10 +83,12 @@ def register_authority(
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", code="authority_kind_unknown")
     authority = Authority(
         id=new_id("auth"),
-        name=name.strip(),
+        name=plain_text(name, field="name", max_length=200),
         country=_check_country(country),
         kind=kind,
-        jurisdiction_notes=jurisdiction_notes,
+        jurisdiction_notes=plain_text(
+            jurisdiction_notes, field="notes", max_length=4000, required=False
+        ),
         age_recipient=_check_recipient(age_recipient),
         created_at=now,
     )
@@ -238,10 +241,10 @@ def add_contact(
     get_authority(session, authority_id)
     contact = CallbackContact(
         authority_id=authority_id,
-        name=name,
-        role=role,
-        telephone=telephone.strip(),
-        email=email,
+        name=plain_text(name, field="name", max_length=200),
+        role=plain_text(role, field="role", max_length=200),
+        telephone=plain_text(telephone, field="telephone", max_length=40),
+        email=plain_text(email, field="email", max_length=200, required=False),
         created_at=(clock or SystemClock()).now(),
     )
     session.add(contact)

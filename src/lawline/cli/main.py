@@ -288,7 +288,16 @@ def serve(
         in_process = worker_for(runtime)
         in_process.start()
     try:
-        uvicorn.run(create_app(runtime), host=host, port=port, log_config=None)
+        proxies = runtime.settings.trusted_proxies.replace(" ", "")
+        uvicorn.run(
+            create_app(runtime),
+            host=host,
+            port=port,
+            log_config=None,
+            # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies or None,
+        )
     finally:
         if in_process is not None:
             in_process.stop()

@@ -41,6 +41,26 @@ def check_text(value: str) -> str:
     return value
 
 
+def plain_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
+    """The same rule as `check_text` for values that arrive outside a request schema (command
+    options, service arguments): stripped, bounded, without control characters; refused with
+    an `InvalidInput` naming the field, never the value."""
+    from lawline.core.errors import InvalidInput
+
+    value = value.strip()
+    try:
+        check_text(value)
+    except PydanticCustomError:
+        raise InvalidInput(
+            f"{field}: control characters are not allowed", code="control_character"
+        ) from None
+    if required and not value:
+        raise InvalidInput(f"{field} is empty", code="text_missing")
+    if len(value) > max_length:
+        raise InvalidInput(f"{field} is longer than {max_length} characters", code="text_too_long")
+    return value
+
+
 def check_instant(value: datetime) -> datetime:
     """An aware datetime, as UTC, within lawline's years (year 1 at +14:00 is year 0 in UTC)."""
     if value.tzinfo is None or value.utcoffset() is None:

@@ -152,6 +152,23 @@ def find_personal_data(text: str, *, national: bool = False) -> list[str]:
     return kinds
 
 
+def refuse_personal_data(*texts: str, national: bool = True) -> None:
+    """Free text written for the record (a notice, a reason, a question, a decision's facts, an
+    authority's case reference or answer) names people and records by id: a phone number or an
+    IP address in it is refused with `personal_data_in_text` before anything is stored, so that
+    no one later reads personal data outside the audited paths. Text that third parties write
+    under their own numbering (an authority's references) is checked with `national=False`, so
+    that a reference such as `2024-00123` is never taken for a number."""
+    from lawline.core.errors import InvalidInput
+
+    for text in texts:
+        if find_personal_data(text, national=national):
+            raise InvalidInput(
+                "name people and records by id, never by a phone number or IP address",
+                code="personal_data_in_text",
+            )
+
+
 def mask_personal_data(text: str) -> str:
     """`text` with every phone number (international or national) and IP address replaced."""
 

@@ -42,6 +42,14 @@ class Settings(BaseSettings):
         "@target-uri, and signatures are checked against it, never against the Host header. "
         "Required for `lawline serve` on a non-loopback address.",
     )
+    trusted_proxies: str = Field(
+        default="",
+        pattern=r"^[0-9A-Fa-f.:/, ]*$",
+        description="comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For / X-Forwarded-Proto lawline believes; empty (the default): the TCP peer "
+        "is the client, so no local process can pick the address the throttles and reporter "
+        "pseudonyms key on",
+    )
     report_rate_limit: int = Field(default=20, description="reports per reporter per window")
     report_rate_window_seconds: int = 600
     report_client_rate: str = Field(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from lawline.audit import service as audit
 from lawline.authorities.models import Authority
 from lawline.core.ids import new_id
-from lawline.core.pii import mask_personal_data
+from lawline.core.pii import mask_personal_data, refuse_personal_data
 from lawline.disclosure import preservation
 from lawline.legal import figures
 from lawline.legal.checks import CheckContext, resolve_targets, run_checks
@@ -37,6 +37,12 @@ def submit_request(
     # One authority's submissions take turns on its registry row, so the duplicate check sees
     # the order another connection stored a moment ago: racing copies of one order (a client's
     # retry) opened it once each on PostgreSQL. SQLite's writers take turns already.
+    refuse_personal_data(
+        payload.case_reference,
+        payload.instrument.reference,
+        payload.emergency_reason or "",
+        national=False,
+    )
     session.execute(select(Authority.id).where(Authority.id == authority.id).with_for_update())
     now = ctx.clock.now()
     regime = ctx.policy.regime_for(authority.country, payload.instrument.kind)

@@ -19,7 +19,7 @@ from lawline.audit import service as audit
 from lawline.authorities.models import Authority
 from lawline.core.clock import Clock
 from lawline.core.errors import InvalidInput
-from lawline.core.pii import find_personal_data
+from lawline.core.pii import refuse_personal_data
 from lawline.legal.models import IssuerNotice, LegalRequest
 
 # kind -> (the Annex III section D box, the article)
@@ -44,18 +44,6 @@ NOTICE_KINDS: dict[str, tuple[str, str]] = {
         "Reg. 2023/1543 Art. 10(8)",
     ),
 }
-
-
-def refuse_personal_data(*texts: str) -> None:
-    """Text staff write for the record and for the authority (a notice, a rejection's reason,
-    a question, an approval's note) names records by id: a phone number in any format
-    (`+31 6 1234 5678`, `06-12345678`) or an IP address is refused before anything is stored."""
-    for text in texts:
-        if find_personal_data(text, national=True):
-            raise InvalidInput(
-                "name records by id, never a phone number or IP address",
-                code="personal_data_in_text",
-            )
 
 
 def issue_notice(

@@ -20,12 +20,13 @@ from lawline.audit import service as audit
 from lawline.authorities.models import Authority, CallbackContact
 from lawline.core.clock import FixedClock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lawline.core.pii import refuse_personal_data
 from lawline.disclosure.package import build_package, fetch_package
 from lawline.legal import figures
 from lawline.legal.context import LegalContext
 from lawline.legal.enforcing import delivery_held
 from lawline.legal.models import Callback, InfoExchange, LegalRequest, Review, UserNotification
-from lawline.legal.notices import NOTICE_KINDS, issue_notice, refuse_personal_data
+from lawline.legal.notices import NOTICE_KINDS, issue_notice
 from lawline.legal.orders import package_order
 from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
 from lawline.legal.user_info import platform_informs
@@ -236,6 +237,7 @@ def ask_for_information(
 def answer_information(
     session: Session, ctx: LegalContext, request_id: str, *, authority_id: str, answer: str
 ) -> LegalRequest:
+    refuse_personal_data(answer, national=False)
     request = _lock_own(session, request_id, authority_id)
     open_question = (
         session.execute(

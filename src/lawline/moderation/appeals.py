@@ -14,6 +14,7 @@ from lawline.audit import service as audit
 from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.core.ids import new_id
+from lawline.core.pii import refuse_personal_data
 from lawline.moderation import effects, figures
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.decisions import lift_restriction
@@ -105,6 +106,7 @@ def decide_appeal(
         raise Forbidden("a different moderator decides the appeal", code="same_moderator")
     if len(answer.strip()) < 10:
         raise InvalidInput("write the answer the appellant receives", code="answer_missing")
+    refuse_personal_data(answer)
     if reverse and decision.reversed_at is not None:
         raise Conflict("the decision was reversed already", code="decision_reversed")
     case = session.get(Case, decision.case_id)

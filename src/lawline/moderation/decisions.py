@@ -16,6 +16,7 @@ from lawline.audit import service as audit
 from lawline.core.clock import Clock
 from lawline.core.errors import Forbidden, InvalidInput, NotFound
 from lawline.core.ids import new_id
+from lawline.core.pii import refuse_personal_data
 from lawline.moderation import effects, figures
 from lawline.moderation.actions import Rule, Target, platform_calls, rule
 from lawline.moderation.categories import CATEGORIES
@@ -99,6 +100,8 @@ def decide(
         raise InvalidInput(
             "state the facts and circumstances (DSA Art. 17(3)(b))", code="facts_missing"
         )
+    # the facts go to the owner, the notifiers and the DSA database: describe, never quote
+    refuse_personal_data(facts)
     if manifestly_unfounded and action != "no_action":
         raise InvalidInput(
             "only a no_action decision finds notices manifestly unfounded",
