@@ -18,6 +18,7 @@ from lawline.audit import service as audit
 from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.core.ids import new_id
+from lawline.core.pii import refuse_personal_data
 from lawline.moderation import figures
 from lawline.moderation.appeals import APPEAL_WINDOW
 from lawline.moderation.context import ModerationContext
@@ -142,6 +143,7 @@ def decide_complaint(
         raise Forbidden("a different moderator decides the complaint", code="same_moderator")
     if len(answer.strip()) < 10:
         raise InvalidInput("write the answer the complainant receives", code="answer_missing")
+    refuse_personal_data(answer)
     clock = ctx.clock
     now = clock.now()
     reopened = False
