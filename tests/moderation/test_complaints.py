@@ -21,6 +21,7 @@ from lawline.core.db import transaction
 from lawline.moderation import flaggers
 from lawline.moderation.models import Complaint, Decision
 from lawline.runtime import Runtime
+from lawline.search.service import reindex
 from lawline.staff.models import StaffMember
 from lawline.transparency.check import check
 from lawline.transparency.quarters import Quarter
@@ -84,6 +85,13 @@ def _complain(http: TestClient, report_id: str, receipt: str | None, client: str
     )
 
 
+def _listed(http: TestClient, runtime: Runtime, name: str) -> bool:
+    channel = runtime.platform.channel(name)
+    assert channel is not None
+    query = {"q": channel.title.split()[0], "limit": 100}
+    return f"t.me/{name}" in [h["channel"] for h in http.get("/v1/search", params=query).json()]
+
+
 def _code(response: Any) -> tuple[int, str]:
     return response.status_code, response.json()["error"]["code"]
 
@@ -97,6 +105,8 @@ def test_upheld_complaint_against_no_action_sends_the_case_back_for_someone_else
 ) -> None:
     caplog.set_level(logging.DEBUG)
     runtime, name = _setup(request, backend, tmp_path, platform_file)
+    with transaction(runtime.sessions) as session:
+        reindex(session, runtime.platform, runtime.clock)
     with TestClient(create_app(runtime)) as http:
         mo, max_, ann = _staff(runtime, http, "mo", "max", "ann")
         mine = _report(http, name, "a")
@@ -142,10 +152,7 @@ def test_upheld_complaint_against_no_action_sends_the_case_back_for_someone_else
         case_url = f"/v1/staff/cases/{case_id}/decision"
         assert _code(http.post(case_url, json=again, headers=mo)) == (403, "same_moderator")
         new_decision = _decide(http, case_id, "delist", ann)
-        assert all(
-            hit["channel"] != f"t.me/{name}"
-            for hit in http.get("/v1/search", params={"q": name}).json()
-        )
+        assert not _listed(http, runtime, name)  # the new decision delisted it
 
         told = http.get(f"/v1/complaints/{complaint['id']}").json()
         assert (told["status"], told["answer"]) == ("upheld", answer["answer"])
@@ -248,3 +255,36 @@ def test_a_trusted_flagger_complains_with_its_key_for_its_own_reports_only(
         url = f"/v1/reports/{filed['id']}/complaint"
         assert _code(http.post(url, json=grounds, headers=two)) == (403, "not_the_reporter")
         assert http.post(url, json=grounds, headers=one).status_code == 201
+
+
+def test_deciding_anew_lifts_what_the_superseded_decision_restricted(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    runtime, name = _setup(request, backend, tmp_path, platform_file)
+    with transaction(runtime.sessions) as session:
+        reindex(session, runtime.platform, runtime.clock)
+    with TestClient(create_app(runtime)) as http:
+        mo, max_, ann = _staff(runtime, http, "mo", "max", "ann")
+        mine = _report(http, name, "a")
+
+        def listed() -> bool:
+            return _listed(http, runtime, name)
+
+        assert listed()
+        decision_id = _decide(http, mine["case_id"], "delist", mo)
+        assert not listed()
+        filed = _complain(http, mine["id"], mine["receipt"]).json()
+        upheld = http.post(
+            f"/v1/staff/complaints/{filed['id']}/decision",
+            json={"upheld": True, "answer": "The wrong channel was delisted; decided again."},
+            headers=max_,
+        )
+        assert upheld.status_code == 200, upheld.text
+        assert not listed()  # the restriction holds until the new decision
+        _decide(http, mine["case_id"], "no_action", ann)
+        assert listed()
+    with runtime.sessions() as session:
+        old = session.get(Decision, decision_id)
+        assert old is not None
+        assert old.superseded_at is not None
+        assert old.reversed_at is not None
