@@ -134,6 +134,14 @@ def test_upheld_complaint_against_no_action_sends_the_case_back_for_someone_else
         assert _code(_complain(http, mine["id"], mine["receipt"])) == (409, "complaint_exists")
         assert _complain(http, other["id"], other["receipt"], "b").status_code == 201
 
+        waiting = http.get("/v1/staff/complaints", headers=ann).json()
+        first = waiting[0]  # the oldest
+        assert (first["id"], first["report_id"], first["status"]) == (
+            complaint["id"],
+            mine["id"],
+            "open",
+        )
+        assert len(waiting) == 2
         answer = {"upheld": True, "answer": "The posts do offer drugs; it is decided again."}
         decide_url = f"/v1/staff/complaints/{complaint['id']}/decision"
         assert _code(http.post(decide_url, json=answer, headers=mo)) == (403, "same_moderator")
@@ -147,6 +155,9 @@ def test_upheld_complaint_against_no_action_sends_the_case_back_for_someone_else
 
         queue = http.get("/v1/staff/cases", headers=ann).json()
         assert [c["status"] for c in queue if c["id"] == case_id] == ["open"]
+        waiting = http.get("/v1/staff/complaints", headers=ann).json()
+        assert complaint["id"] not in [c["id"] for c in waiting]  # answered
+        assert len(waiting) == 1
         # the first decision's moderator does not decide anew; another does
         again = {"action": "delist", "category": "drugs", "facts": FACTS}
         case_url = f"/v1/staff/cases/{case_id}/decision"

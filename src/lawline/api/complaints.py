@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,11 @@ class ComplaintOut(BaseModel):
     filed_at: datetime
     answer: str | None
     decided_at: datetime | None
+
+
+class OpenComplaintOut(ComplaintOut):
+    report_id: str
+    grounds: str
 
 
 def complaint_out(complaint: Complaint) -> ComplaintOut:
@@ -98,6 +103,19 @@ def get_complaint(complaint_id: AppealIdPath, session: SessionDep) -> ComplaintO
     if complaint is None:
         raise NotFound(f"no complaint {complaint_id}", code="complaint_not_found")
     return complaint_out(complaint)
+
+
+@staff.get("/complaints")
+def list_open_complaints(
+    member: Annotated[Staff, staff_may(Action.MODERATION_QUEUE_READ)],
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[OpenComplaintOut]:
+    """Notifiers' complaints waiting for an answer, oldest first."""
+    return [
+        OpenComplaintOut(**complaint_out(c).model_dump(), report_id=c.report_id, grounds=c.grounds)
+        for c in complaints.open_complaints(session, limit)
+    ]
 
 
 @staff.post("/complaints/{complaint_id}/decision", responses=errors(403, 404, 409))

@@ -108,6 +108,18 @@ def file_complaint(
     return complaint
 
 
+def open_complaints(session: Session, limit: int) -> list[Complaint]:
+    """The complaints waiting for an answer, oldest first (DSA Art. 20(4): timely)."""
+    return list(
+        session.scalars(
+            select(Complaint)
+            .where(Complaint.status == ComplaintStatus.OPEN.value)
+            .order_by(Complaint.filed_at, Complaint.id)
+            .limit(limit)
+        )
+    )
+
+
 def _reopen(session: Session, case: Case) -> None:
     """Back to the queue. New reports about the target keep going to a case opened since the
     decision, if any; otherwise this case takes them again."""
