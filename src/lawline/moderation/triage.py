@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -108,8 +108,7 @@ def char_features(text: str) -> list[str]:
     for word in text.lower().split():
         padded = f" {word} "
         size = len(padded)
-        for n in range(2, 6):
-            out.extend(padded[i : i + n] for i in range(size - n + 1))
+        out += [padded[i : i + n] for n in (2, 3, 4, 5) for i in range(size - n + 1)]
     return out
 
 
@@ -135,15 +134,14 @@ class LinearTriage:
         decision: np.ndarray = np.array(self.intercept, dtype=np.float64)
         for name, vocabulary, idf, offset in self.parts:
             counts = Counter(ANALYZERS[name](text))
-            found = [
-                (i, c)
-                for i, c in ((vocabulary.get(g), c) for g, c in counts.items())
-                if i is not None
-            ]
-            if not found:
+            n = len(counts)
+            # the lookups run in C (map over the dict's get, -1 for an unknown gram)
+            ids = np.fromiter(map(vocabulary.get, counts, repeat(-1)), dtype=np.intp, count=n)
+            known = ids >= 0
+            if not known.any():
                 continue
-            indices = np.fromiter((i for i, _ in found), dtype=np.intp, count=len(found))
-            tf = np.fromiter((c for _, c in found), dtype=np.float64, count=len(found))
+            indices = ids[known]
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=n)[known]
             values = (1.0 + np.log(tf)) * idf[indices]
             values /= math.sqrt(float(values @ values))  # l2 normalisation per part
             decision += values @ self.coef[indices + offset]
