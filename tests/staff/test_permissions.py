@@ -32,6 +32,8 @@ ENDPOINTS: dict[tuple[str, str], Action] = {
     ("POST", "/v1/staff/cases/{case_id}/decision"): Action.MODERATION_DECIDE,
     ("POST", "/v1/staff/appeals"): Action.MODERATION_APPEAL_FILE,
     ("POST", "/v1/staff/appeals/{appeal_id}/decision"): Action.MODERATION_APPEAL_DECIDE,
+    ("GET", "/v1/staff/complaints"): Action.MODERATION_QUEUE_READ,
+    ("POST", "/v1/staff/complaints/{complaint_id}/decision"): Action.MODERATION_APPEAL_DECIDE,
     ("GET", "/v1/staff/members"): Action.STAFF_MANAGE,
     ("POST", "/v1/staff/members/{username}/disable"): Action.STAFF_MANAGE,
     ("POST", "/v1/staff/members/{username}/reset"): Action.STAFF_MANAGE,
@@ -89,7 +91,11 @@ def test_every_role_against_every_staff_endpoint(legal_api: LegalApi) -> None:  
         token = api.staff_token(f"only-{role.value.replace('_', '-')}")
         for (method, path), action in ENDPOINTS.items():
             url = path.format(
-                request_id=request_id, case_id=1, appeal_id="apl_x", username="nobody"
+                request_id=request_id,
+                case_id=1,
+                appeal_id="apl_x",
+                complaint_id="cmp_x",
+                username="nobody",
             )
             body = BODIES.get(path.rsplit("/", 1)[-1])
             response = api.http.request(
