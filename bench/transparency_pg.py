@@ -9,7 +9,6 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 URL = os.environ.get(
     "LAWLINE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lawline_bench"
@@ -96,29 +95,3 @@ def load(source: Path, stamp: Path) -> float | None:
     engine.dispose()
     stamp.write_text(f"{source.name}\n")
     return time.perf_counter() - started
-
-
-def measure(quarter: Any) -> dict[str, Any]:
-    """Counters figure (warm), one country, and the full recount from the views, timed."""
-    from lawline.core.db import make_engine, session_factory
-    from lawline.transparency import aggregate, recount
-
-    engine = make_engine(URL)
-    with session_factory(engine, read_only=True)() as session:
-        aggregate.figures(session, quarter)
-        t0 = time.perf_counter()
-        counted = aggregate.figures(session, quarter)
-        seconds = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        aggregate.figures(session, quarter, "NL")
-        country = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        recounted = recount.figures(session, quarter)
-        recount_seconds = time.perf_counter() - t0
-    engine.dispose()
-    return {
-        "seconds": seconds,
-        "one_country_seconds": country,
-        "recount_seconds": recount_seconds,
-        "counters_equal_recount": counted == recounted,
-    }
