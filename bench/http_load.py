@@ -201,26 +201,10 @@ def lawline_server(port: int) -> list[str]:
 
 def report_intake(quick: bool) -> Figure:
     seconds = 8 if quick else 30
-    workdir = DATA / "intake"
-    env = prepare_lawline(workdir, accounts=2_000)
-    targets = _channel_targets(workdir / "platform.sqlite")
-    targets_file = workdir / "targets.txt"
-    targets_file.write_text("\n".join(targets) + "\n")
     script = _script("report.lua", REPORT_LUA)
-    load_env = {"BENCH_TARGETS": str(targets_file), "BENCH_RUN": os.urandom(4).hex()}
+    env, targets, load_env = _intake_setup(DATA / "intake", {"BENCH_RUN": os.urandom(4).hex()})
     bare = measure_bare("/v1/reports", script, seconds, load_env)
-    port = free_port()
-    env = {**env, "LAWLINE_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    with server(lawline_server(port), port, env) as base:
-        # The first report loads (or, on a new data directory, trains) the triage model.
-        httpx2.post(
-            f"{base}/v1/reports",
-            json={"target": targets[0], "category": "spam", "text": "warm-up"},
-            headers={"X-Client-Key": "bench-warm-up"},
-            timeout=300,
-        ).raise_for_status()
-        wrk(f"{base}/v1/reports", script, seconds=2, env={**load_env, "BENCH_RUN": "warm"})
-        real = wrk(f"{base}/v1/reports", script, seconds=seconds, env=load_env)
+    real = _intake_load(env, targets, script, load_env, seconds)
     details: dict[str, Any] = {**real.as_details(), **bare.as_details("baseline_")}
     details.update(_report_intake_postgres(seconds, script, load_env))
     return Figure(
@@ -239,12 +223,33 @@ def _report_intake_postgres(seconds: int, script: Path, load_env: dict[str, str]
     database_url = _fresh_postgres_database()
     if database_url is None:
         return {"postgresql": "unreachable: measured on SQLite only"}
-    workdir = DATA / "intake-pg"
+    env, targets, load_env = _intake_setup(DATA / "intake-pg", load_env, database_url)
+    real = _intake_load(env, targets, script, load_env, seconds, "warm-pg")
+    return real.as_details("postgresql_")
+
+
+def _intake_setup(
+    workdir: Path, load_env: dict[str, str], database_url: str | None = None
+) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    """A fresh data directory (and database), its channels as the reports' targets, and the
+    load's environment pointing wrk's script at them."""
     env = prepare_lawline(workdir, accounts=2_000, database_url=database_url)
     targets = _channel_targets(workdir / "platform.sqlite")
     targets_file = workdir / "targets.txt"
     targets_file.write_text("\n".join(targets) + "\n")
-    load_env = {**load_env, "BENCH_TARGETS": str(targets_file)}
+    return env, targets, {**load_env, "BENCH_TARGETS": str(targets_file)}
+
+
+def _intake_load(
+    env: dict[str, str],
+    targets: list[str],
+    script: Path,
+    load_env: dict[str, str],
+    seconds: int,
+    warm_run: str = "warm",
+) -> Load:
+    """wrk against `lawline serve`, after one report that loads (or, on a new data directory,
+    trains) the triage model and a short warm-up."""
     port = free_port()
     env = {**env, "LAWLINE_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     with server(lawline_server(port), port, env) as base:
@@ -254,9 +259,8 @@ def _report_intake_postgres(seconds: int, script: Path, load_env: dict[str, str]
             headers={"X-Client-Key": "bench-warm-up"},
             timeout=300,
         ).raise_for_status()
-        wrk(f"{base}/v1/reports", script, seconds=2, env={**load_env, "BENCH_RUN": "warm-pg"})
-        real = wrk(f"{base}/v1/reports", script, seconds=seconds, env=load_env)
-    return real.as_details("postgresql_")
+        wrk(f"{base}/v1/reports", script, seconds=2, env={**load_env, "BENCH_RUN": warm_run})
+        return wrk(f"{base}/v1/reports", script, seconds=seconds, env=load_env)
 
 
 def _channel_targets(platform_file: Path) -> list[str]:
