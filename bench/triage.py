@@ -64,33 +64,75 @@ def triage_default(quick: bool) -> Figure | None:
 
 
 def triage_embedding(quick: bool) -> Figure | None:
+    """`EmbeddingTriage.score` one text a call against the raw encoder making the same
+    normalised embedding one text a call (tokenizer, MiniLM forward, pooling, normalisation under
+    `torch.inference_mode`, no head). Both run in one process on one thread (torch, BLAS and
+    OpenMP), warmed up, interleaved text by text with alternating order, so machine load hits
+    both alike. sentence-transformers' own `encode([text])` is timed the same way, as a detail."""
     try:
+        import torch
+        from threadpoolctl import threadpool_limits
+
         from lawline.moderation.triage_embedding import embedding_model
     except ImportError:
         return None
     from lawline.core.errors import ConfigurationError
-    from lawline.moderation.triage import DATA, evaluate, load_corpus
+    from lawline.moderation.triage import DATA, evaluate_suggestions, load_corpus
 
+    threads = 1
+    torch.set_num_threads(threads)
     try:
+        started = time.perf_counter()
         model = embedding_model()
+        train_s = time.perf_counter() - started
     except ConfigurationError:
         return None  # the ml extra is not installed
+    encoder = model.encoder
+
+    def raw_encoder(text: str) -> object:
+        features = encoder.preprocess([text])
+        with torch.inference_mode():
+            embedding = encoder(features)["sentence_embedding"]
+            return torch.nn.functional.normalize(embedding, p=2, dim=1).numpy()
+
+    def st_encode(text: str) -> object:
+        return encoder.encode([text], normalize_embeddings=True)
+
     heldout = load_corpus(DATA / "heldout.jsonl")
     texts = [r["text"] for r in heldout][: 100 if quick else None]
-    t0 = time.perf_counter()
-    for text in texts:
-        model.encoder.encode([text], normalize_embeddings=True)
-    raw_per_second = len(texts) / (time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    for text in texts:
+    for text in texts[:10]:  # warm-up: first calls allocate and pick kernels
+        raw_encoder(text)
         model.score(text)
-    per_second = len(texts) / (time.perf_counter() - t0)
+        st_encode(text)
+    paths = {"raw": raw_encoder, "model": model.score, "encode": st_encode}
+    spent = dict.fromkeys(paths, 0.0)
+    suggestions = []
+    with threadpool_limits(limits=threads):  # numpy/scipy BLAS and OpenMP as torch: one thread
+        for index, text in enumerate(texts):
+            order = list(paths) if index % 2 == 0 else list(reversed(paths))
+            for name in order:
+                t0 = time.perf_counter()
+                result = paths[name](text)
+                spent[name] += time.perf_counter() - t0
+                if name == "model":
+                    suggestions.append(result)
+    suggestions += [model.score(r["text"]) for r in heldout[len(suggestions) :]]
+    per_second = {name: len(texts) / seconds for name, seconds in spent.items()}
     return Figure(
-        value=per_second,
+        value=per_second["model"],
         unit="texts/s (one at a time)",
-        baseline=raw_per_second,
-        baseline_label="the raw MiniLM encoder on the same texts, one a call",
+        baseline=per_second["raw"],
+        baseline_label=(
+            "the raw MiniLM encoder making the same normalised embeddings, one text a call "
+            "(interleaved, same thread)"
+        ),
         higher_is_better=True,
         goal=">= 0.9 x the raw encoder",
-        details={"macro_f1_heldout": round(evaluate(model, heldout).macro_f1, 3)},
+        details={
+            "macro_f1_heldout": round(evaluate_suggestions(heldout, suggestions).macro_f1, 3),
+            "st_encode_per_second": per_second["encode"],
+            "torch_threads": threads,
+            "texts_timed": len(texts),
+            "train_seconds": train_s,
+        },
     )
