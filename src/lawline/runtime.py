@@ -17,6 +17,7 @@ from lawline.audit.service import sign_heads_on_commit
 from lawline.core.clock import Clock, SystemClock
 from lawline.core.db import make_engine, session_factory
 from lawline.core.errors import ConfigurationError
+from lawline.core.group_commit import GroupWriter
 from lawline.core.keys import SigningKey, load_or_create_signing_key
 from lawline.core.settings import Settings
 from lawline.outbox.service import OUTBOX_WRITTEN
@@ -50,10 +51,24 @@ class Runtime:
 
         @event.listens_for(factory, "after_commit")
         def _wake_worker(session: Session) -> None:
-            if session.info.pop(OUTBOX_WRITTEN, False):
+            # not on a savepoint's release: the intents are not committed yet
+            if not session.in_nested_transaction() and session.info.pop(OUTBOX_WRITTEN, False):
                 wakeup.set()
 
         return factory
+
+    @cached_property
+    def writer(self) -> GroupWriter:
+        """Group commit for the hot writes (`lawline.boundary.write_in_thread`).
+
+        One writer thread on both databases. SQLite takes one writer at a time anyway. On
+        PostgreSQL every hot write appends to the audit log, whose state row it holds until
+        commit, so they are serial at the database too; a second batching thread would only
+        overlap Python work the GIL serialises, and its batches would wait on the case rows
+        the other's hold (each wait a lock timeout, see `lawline.core.group_commit`). Other
+        endpoints, the worker and other processes keep writing concurrently.
+        """
+        return GroupWriter(self.sessions, threads=1)
 
     @cached_property
     def reporter_pseudonym_key(self) -> bytes:
@@ -126,6 +141,8 @@ class Runtime:
             )
 
     def close(self) -> None:
+        if "writer" in self.__dict__:
+            self.writer.close()
         if "platform" in self.__dict__:
             self.platform.close()
         if "engine" in self.__dict__:

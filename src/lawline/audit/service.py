@@ -114,16 +114,24 @@ def sign_tree_head(session: Session, key: SigningKey, clock: Clock | None = None
 def sign_heads_on_commit(
     factory: sessionmaker[Session], key: SigningKey, clock: Clock | None = None
 ) -> None:
-    """Make every transaction of `factory` that appended to the log end with a signed head."""
+    """Make every transaction of `factory` that appended to the log end with a signed head.
+
+    SQLAlchemy runs these hooks for savepoints too (`begin_nested`): a savepoint's release is
+    no commit (it signs nothing) and its rollback takes back only its own appends, so neither
+    touches the flag. Who rolls a savepoint back restores the flag as it was before it (the
+    group writer of `lawline.core.group_commit` does); an extra head is harmless, a missing
+    one is not.
+    """
 
     @event.listens_for(factory, "before_commit")
     def _sign(session: Session) -> None:
-        if session.info.pop(_APPENDED, False):
+        if not session.in_nested_transaction() and session.info.pop(_APPENDED, False):
             sign_tree_head(session, key, clock)
 
     @event.listens_for(factory, "after_rollback")
     def _forget(session: Session) -> None:
-        session.info.pop(_APPENDED, None)
+        if not session.in_nested_transaction():
+            session.info.pop(_APPENDED, None)
 
 
 def _to_schema(size: int, root: bytes, at: datetime, key_id: str, sig: bytes) -> SignedTreeHead:
