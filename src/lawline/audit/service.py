@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawline.audit import merkle, subtrees, verify
@@ -52,6 +52,16 @@ def _refuse_personal_data(value: Any, where: str) -> None:
             _refuse_personal_data(item, where)
 
 
+_ENTRIES = AuditEntry.__table__
+_STATE = AuditState.__table__
+# Core statements: the state row is read under lock and written in one statement each, the
+# entry inserted without the unit of work; nothing is cached between appends (another
+# transaction, or a rolled-back savepoint, may have moved the state).
+_READ_STATE = select(_STATE.c.size, _STATE.c.frontier).where(_STATE.c.id == 1)
+_LOCK_STATE = _READ_STATE.with_for_update()
+_WRITE_STATE = update(_STATE).where(_STATE.c.id == 1)
+
+
 def append(
     session: Session,
     entry_type: str,
@@ -61,43 +71,40 @@ def append(
     body: Mapping[str, Any] | None = None,
     clock: Clock | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction and return it (flushed, not committed)."""
+    """Append one entry in the caller's transaction and return it (written, not committed;
+    the returned object is not attached to the session)."""
     data = dict(body or {})
     for where, value in (("actor", actor), ("subject", subject), ("body", data)):
         _refuse_personal_data(value, where)
-    state = session.execute(
-        select(AuditState)
-        .where(AuditState.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-    at = (clock or SystemClock()).now()
-    seq = state.size
-    digest = merkle.leaf_hash(entry_bytes(seq, entry_type, actor, subject, at, data))
-    entry = AuditEntry(
-        seq=seq,
-        entry_type=entry_type,
-        actor=actor,
-        subject=subject,
-        at=at,
-        body=data,
-        leaf_hash=digest,
-    )
-    frontier, completed = merkle.frontier_append_nodes(
-        [bytes.fromhex(h) for h in state.frontier], seq, digest
-    )
-    state.frontier = [h.hex() for h in frontier]
-    state.size = seq + 1
-    session.add(entry)
+    # The caller's pending changes first, as the ORM's autoflush did: rows it writes are locked
+    # before the log's state, the order every writer follows.
     session.flush()
+    seq, hexes = session.execute(_LOCK_STATE).one()
+    at = (clock or SystemClock()).now()
+    digest = merkle.leaf_hash(entry_bytes(seq, entry_type, actor, subject, at, data))
+    row = {
+        "seq": seq,
+        "entry_type": entry_type,
+        "actor": actor,
+        "subject": subject,
+        "at": at,
+        "body": data,
+        "leaf_hash": digest,
+    }
+    frontier, completed = merkle.frontier_append_nodes(
+        [bytes.fromhex(h) for h in hexes], seq, digest
+    )
+    session.execute(insert(_ENTRIES), row)
+    session.execute(_WRITE_STATE, {"size": seq + 1, "frontier": [h.hex() for h in frontier]})
     subtrees.record(session, "audit", completed)
     session.info[_APPENDED] = True
-    return entry
+    return AuditEntry(**row)
 
 
 def current_size_and_root(session: Session) -> tuple[int, bytes]:
-    state = session.execute(select(AuditState).where(AuditState.id == 1)).scalar_one()
-    return state.size, merkle.frontier_root([bytes.fromhex(h) for h in state.frontier])
+    # Core, like `append`: an ORM-loaded state row would be stale after an append
+    size, hexes = session.execute(_READ_STATE).one()
+    return size, merkle.frontier_root([bytes.fromhex(h) for h in hexes])
 
 
 def sign_tree_head(session: Session, key: SigningKey, clock: Clock | None = None) -> SignedTreeHead:
@@ -106,8 +113,10 @@ def sign_tree_head(session: Session, key: SigningKey, clock: Clock | None = None
     at = (clock or SystemClock()).now()
     at = at.replace(microsecond=(at.microsecond // 1000) * 1000)  # the signature covers millis
     signature = key.sign(SignedTreeHead.message(size, root, at))
-    session.add(TreeHead(size=size, root=root, at=at, key_id=key.key_id, signature=signature))
-    session.flush()
+    session.execute(
+        insert(TreeHead.__table__),
+        {"size": size, "root": root, "at": at, "key_id": key.key_id, "signature": signature},
+    )
     return _to_schema(size, root, at, key.key_id, signature)
 
 
