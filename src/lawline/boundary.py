@@ -18,6 +18,7 @@ from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from lawline.core.db import transaction
 from lawline.core.fields import ID_PATTERN, INT32_MAX, check_text
 from lawline.runtime import Runtime
 
@@ -93,23 +94,35 @@ async def write_in_thread(
     commit point, as `SessionDep` is for ordinary endpoints (a 2xx still means stored; an
     exception means nothing of `work` was stored).
 
-    For the hot writes (`POST /v1/reports`, signed submissions). The work goes to the runtime's
-    group writer (`lawline.core.group_commit`): works that arrive while a transaction runs share
-    the next one, each in a savepoint of its own, so a batch pays for one COMMIT and one signed
-    tree head, and on SQLite takes the writer lock once. `work` must not keep ORM objects for
-    use after it returns beyond reading attributes it loaded (the session is shared and closed
-    after the batch): build the answer inside it. Waiting for the batch costs no thread.
+    For the hot writes (`POST /v1/reports`, signed submissions). On SQLite the work goes to the
+    runtime's group writer (`lawline.core.group_commit`): works that arrive while a transaction
+    runs share the next one, each in a savepoint of its own, so a batch pays for one COMMIT, one
+    signed tree head and one turn of the writer lock; waiting for the batch costs no thread.
+    On PostgreSQL (no group writer, see `Runtime.writer`) it runs in a transaction of its own
+    in one worker-thread hop. Either way `work` builds its answer inside: the session may be
+    shared with other works, and ORM objects it returns are detached.
     """
+
+    writer = runtime.writer
+    if writer is None:  # PostgreSQL: a transaction of its own, in one worker-thread hop
+
+        def run_alone() -> T:
+            with transaction(runtime.sessions) as session:
+                return work(session, *args, **kwargs)
+
+        async with _slots(_WRITE_SLOTS, WRITE_SESSIONS):
+            return await run_in_threadpool(run_alone)
 
     def run(session: Session) -> T:
         return work(session, *args, **kwargs)
 
-    async with _slots(_WRITE_SLOTS, WRITE_QUEUE):
-        return await asyncio.wrap_future(runtime.writer.submit(run))
+    async with _slots(_QUEUE_SLOTS, WRITE_QUEUE):
+        return await asyncio.wrap_future(writer.submit(run))
 
 
 _WRITE_SLOTS: RunVar[anyio.Semaphore] = RunVar("lawline_write_slots")
 _READ_SLOTS: RunVar[anyio.Semaphore] = RunVar("lawline_read_slots")
+_QUEUE_SLOTS: RunVar[anyio.Semaphore] = RunVar("lawline_write_queue_slots")
 
 
 def _slots(slots: RunVar[anyio.Semaphore], size: int) -> anyio.Semaphore:

@@ -19,6 +19,7 @@ from lawline.audit.models import AuditEntry, TreeHead
 from lawline.core.clock import FixedClock
 from lawline.core.db import transaction
 from lawline.core.errors import Conflict, TooManyRequests
+from lawline.core.group_commit import GroupWriter
 from lawline.moderation.models import Report, Reporter
 from lawline.moderation.reports import submit_report
 from lawline.platform.embedded import EmbeddedPlatform
@@ -37,15 +38,21 @@ class Boom(Exception):
 
 def _runtime(
     request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
-) -> tuple[Runtime, str]:
+) -> tuple[Runtime, GroupWriter, str]:
+    """A runtime, its group writer (SQLite's; on PostgreSQL, where the API does not batch, one
+    made for the test), and a channel to report."""
     runtime = factories.runtime_on(
         request, backend, tmp_path / "data", platform_file, FixedClock(NOW), report_rate_limit=2
     )
+    writer = runtime.writer
+    if writer is None:
+        writer = GroupWriter(runtime.sessions, threads=1)
+        request.addfinalizer(writer.close)
     platform = runtime.platform
     assert isinstance(platform, EmbeddedPlatform)
     channel = platform.channel(platform.channels_by_theme()["drugs"][0])
     assert channel is not None
-    return runtime, f"t.me/{channel.name}"
+    return runtime, writer, f"t.me/{channel.name}"
 
 
 def _report(
@@ -67,7 +74,9 @@ def _report(
     return work
 
 
-def _one_batch(runtime: Runtime, works: dict[str, Callable[[Session], Any]]) -> dict[str, Future]:
+def _one_batch(
+    writer: GroupWriter, works: dict[str, Callable[[Session], Any]]
+) -> dict[str, Future[Any]]:
     """Submit `works` while the writer thread is busy, so the next batch takes them all."""
     started, release = threading.Event(), threading.Event()
 
@@ -75,9 +84,9 @@ def _one_batch(runtime: Runtime, works: dict[str, Callable[[Session], Any]]) -> 
         started.set()
         release.wait()
 
-    held = runtime.writer.submit(hold)
+    held = writer.submit(hold)
     assert started.wait(60)
-    futures = {name: runtime.writer.submit(work) for name, work in works.items()}
+    futures = {name: writer.submit(work) for name, work in works.items()}
     release.set()
     held.result()
     return futures
@@ -91,7 +100,7 @@ def _heads(runtime: Runtime) -> list[tuple[int, int]]:
 def test_one_failing_work_fails_alone_and_the_batch_has_one_head(
     request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
 ) -> None:
-    runtime, target = _runtime(request, backend, tmp_path, platform_file)
+    runtime, writer, target = _runtime(request, backend, tmp_path, platform_file)
     # a committed report first: a key to replay and a reporter at its limit's edge
     with transaction(runtime.sessions) as session:
         _report(runtime, target, "anon:keyed", 0, key="key-1")(session)
@@ -102,7 +111,7 @@ def test_one_failing_work_fails_alone_and_the_batch_has_one_head(
         raise Boom("after the report and its audit entry")
 
     futures = _one_batch(
-        runtime,
+        writer,
         {
             "a": _report(runtime, target, "anon:first", 1),
             "b1": _report(runtime, target, "anon:busy", 2),
@@ -150,15 +159,15 @@ def test_one_failing_work_fails_alone_and_the_batch_has_one_head(
 def test_a_lone_work_and_its_error_behave_as_in_a_transaction_of_its_own(
     request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
 ) -> None:
-    runtime, target = _runtime(request, backend, tmp_path, platform_file)
-    stored = runtime.writer.submit(_report(runtime, target, "anon:alone", 1)).result()
+    runtime, writer, target = _runtime(request, backend, tmp_path, platform_file)
+    stored = writer.submit(_report(runtime, target, "anon:alone", 1)).result()
 
     def fails(session: Session) -> None:
         _report(runtime, target, "anon:alone", 2)(session)
         raise Boom("rolled back")
 
     with pytest.raises(Boom):
-        runtime.writer.submit(fails).result()
+        writer.submit(fails).result()
     with runtime.sessions() as session:
         assert session.scalars(select(Report.id)).all() == [stored]
         assert audit.verify_log(session, runtime.signing_key.public).ok
@@ -168,7 +177,7 @@ def test_a_lone_work_and_its_error_behave_as_in_a_transaction_of_its_own(
 def test_a_savepoint_neither_signs_nor_forgets_the_transactions_appends(
     request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
 ) -> None:
-    runtime, _ = _runtime(request, backend, tmp_path, platform_file)
+    runtime, _, _ = _runtime(request, backend, tmp_path, platform_file)
     with transaction(runtime.sessions) as session:
         audit.append(session, "test.first", actor="system:test", subject="test:1")
         with session.begin_nested():
@@ -194,7 +203,7 @@ def test_a_batch_that_would_wait_for_a_lock_commits_and_runs_the_work_alone(
     order nobody else follows); the waiting work runs again in a transaction of its own."""
     if backend != "postgresql":
         pytest.skip("SQLite has no row locks: writers queue on one lock")
-    runtime, target = _runtime(request, backend, tmp_path, platform_file)
+    runtime, writer, target = _runtime(request, backend, tmp_path, platform_file)
     with transaction(runtime.sessions) as session:
         _report(runtime, target, "anon:locked", 0)(session)
     other = runtime.engine.connect()
@@ -202,7 +211,7 @@ def test_a_batch_that_would_wait_for_a_lock_commits_and_runs_the_work_alone(
     other.execute(text("SELECT 1 FROM reporters WHERE id = 'anon:locked' FOR UPDATE"))
     try:
         futures = _one_batch(
-            runtime,
+            writer,
             {
                 "free": _report(runtime, target, "anon:free", 1),
                 "locked": _report(runtime, target, "anon:locked", 2),

@@ -26,7 +26,8 @@ locks it sets `lock_timeout` far below PostgreSQL's `deadlock_timeout`: a later 
 to wait is rolled back to its savepoint, the batch commits what it has, and the work runs again
 in a transaction of its own, as before group commit. A deadlock or serialisation failure met by
 a work is retried the same way (at most `RETRIES` times), so neither becomes a 500 for its
-caller. SQLite has no row locks: writers queue on one lock (`lawline.core.db`).
+caller. SQLite has no row locks: writers queue on one lock (`lawline.core.db`). The API batches
+on SQLite only for now (`Runtime.writer` says why).
 """
 
 from __future__ import annotations
