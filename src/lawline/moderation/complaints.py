@@ -159,7 +159,8 @@ def decide_complaint(
     clock = ctx.clock
     now = clock.now()
     reopened = False
-    if upheld and decision.superseded_at is None:
+    superseding = upheld and decision.superseded_at is None
+    if superseding:
         decision.superseded_at = now
         case = session.get(Case, decision.case_id, with_for_update=True, populate_existing=True)
         assert case is not None
@@ -177,4 +178,6 @@ def decide_complaint(
         clock=clock,
     )
     figures.complaint_decided(session, complaint)
+    if superseding:  # counted after the audit entry, as every count is
+        figures.decision_superseded(session, decision)
     return complaint
