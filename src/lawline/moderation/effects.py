@@ -13,7 +13,7 @@ from lawline.moderation.models import Complaint, Decision, Report
 from lawline.outbox import service as outbox
 
 PLATFORM_ACTION = "platform.action"
-NOTICE = "platform.notice"
+NOTICE = outbox.NOTICE
 REPORTER_OUTCOME = "moderation.reporter_outcome"
 
 
@@ -35,14 +35,8 @@ def enqueue_calls(
 def enqueue_notice(
     session: Session, *, key: str, account_id: str, message: str, subject: str, clock: Clock
 ) -> None:
-    outbox.enqueue(
-        session,
-        key=key,
-        kind=NOTICE,
-        lane=f"notice:{account_id}",
-        subject=subject,
-        payload={"account_id": account_id, "message": message},
-        clock=clock,
+    outbox.enqueue_notice(
+        session, key=key, account_id=account_id, message=message, subject=subject, clock=clock
     )
 
 
