@@ -12,6 +12,7 @@ complaint the new decision, through the outbox. The owner's appeal
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -128,6 +129,33 @@ def open_complaints(session: Session, limit: int) -> list[Complaint]:
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    """A complaint with the decision it is against and that decision's case, for the pages."""
+
+    complaint: Complaint
+    decision: Decision
+    case: Case
+
+
+def complaint_views(
+    session: Session, *, complaint_id: str | None = None, limit: int = 100
+) -> list[ComplaintView]:
+    """The open complaints, oldest first, or the one complaint `complaint_id` whatever its
+    status."""
+    query = (
+        select(Complaint, Decision, Case)
+        .join(Decision, Decision.id == Complaint.decision_id)
+        .join(Case, Case.id == Decision.case_id)
+    )
+    if complaint_id is None:
+        query = query.where(Complaint.status == ComplaintStatus.OPEN.value)
+    else:
+        query = query.where(Complaint.id == complaint_id)
+    rows = session.execute(query.order_by(Complaint.filed_at, Complaint.id).limit(limit)).all()
+    return [ComplaintView(c, d, k) for c, d, k in rows]
 
 
 def _reopen(session: Session, case: Case) -> None:
