@@ -135,7 +135,7 @@ def test_a_superseded_decision_no_longer_counts_its_notices(world: World) -> Non
         world.session,
         report.report.id,  # type: ignore[attr-defined]
         receipt=None,
-        flagger_reporter_id=flagger.reporter_id,
+        proven_reporter_id=flagger.reporter_id,
         grounds="The channel is a parody of scams, not a scam.",
         clock=world.clock,
     )
