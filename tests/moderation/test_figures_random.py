@@ -92,7 +92,7 @@ def _step(world: World, flagger: Any, state: dict[str, Any], step: tuple[Any, in
                 world.session,
                 state[f"flagged:{i}"],
                 receipt=None,
-                flagger_reporter_id=flagger.reporter_id,
+                proven_reporter_id=flagger.reporter_id,
                 grounds="The decision overlooks what the notice showed.",
                 clock=world.clock,
             )
