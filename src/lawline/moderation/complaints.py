@@ -23,8 +23,7 @@ from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.core.ids import new_id
 from lawline.core.pii import refuse_personal_data
-from lawline.moderation import effects, figures
-from lawline.moderation.appeals import APPEAL_WINDOW
+from lawline.moderation import effects, figures, redress
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Complaint, Decision, Report
 from lawline.moderation.reports import receipt_hash
@@ -85,22 +84,15 @@ def file_complaint(
             Complaint.decision_id == decision.id, Complaint.complainant_id == report.reporter_id
         )
     )
-    if filed is not None:
-        raise Conflict(
-            "you complained against this decision already", code="complaint_exists", complaint=filed
-        )
-    if decision.superseded_at is not None:
-        raise Conflict("the decision was found wrong already", code="decision_superseded")
-    if clock.now() > decision.decided_at + APPEAL_WINDOW:
-        raise Conflict("the six-month complaint window has closed", code="complaint_window_closed")
-    if len(grounds.strip()) < 10:
-        raise InvalidInput("explain why the decision is wrong", code="grounds_missing")
+    stated = redress.checked_grounds(
+        redress.COMPLAINT, decision, filed=filed, grounds=grounds, now=clock.now()
+    )
     complaint = Complaint(
         id=new_id("cpl"),
         decision_id=decision.id,
         report_id=report.id,
         complainant_id=report.reporter_id,
-        grounds=grounds.strip(),
+        grounds=stated,
         filed_at=clock.now(),
         status=ComplaintStatus.OPEN.value,
         notify_account_id=notify_account_id,
