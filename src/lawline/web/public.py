@@ -36,7 +36,7 @@ def home(request: Request) -> HTMLResponse:
 def search(
     request: Request,
     session: SessionDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Annotated[str, Query(max_length=200), Plain] = "",
 ) -> HTMLResponse:
     hits = search_service.search(session, q, 50) if q.strip() else []
     return page(request, "public/search.html", {"q": q, "hits": hits})
@@ -59,7 +59,7 @@ def _report_page(request: Request, context: dict[str, object], status: int = 200
 
 @router.get("/report", response_class=HTMLResponse)
 def report_form(
-    request: Request, target: Annotated[str, Query(max_length=300)] = ""
+    request: Request, target: Annotated[str, Query(max_length=300), Plain] = ""
 ) -> HTMLResponse:
     return _report_page(request, {"target": target})
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import pyotp
 import qrcode
 import qrcode.image.svg
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
@@ -33,7 +33,9 @@ def safe_next(value: str | None, default: str) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+def login_form(
+    request: Request, next: Annotated[str, Query(max_length=500), Plain] = ""
+) -> HTMLResponse:
     return page(request, "staff/login.html", {"next": safe_next(next, "/staff")})
 
 
