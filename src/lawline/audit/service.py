@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import event, func, insert, select, text, update
+from sqlalchemy import Table, event, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawline.audit import merkle, subtrees, verify
@@ -52,8 +52,9 @@ def _refuse_personal_data(value: Any, where: str) -> None:
             _refuse_personal_data(item, where)
 
 
-_ENTRIES = AuditEntry.__table__
-_STATE = AuditState.__table__
+_ENTRIES = cast(Table, AuditEntry.__table__)
+_STATE = cast(Table, AuditState.__table__)
+_HEADS = cast(Table, TreeHead.__table__)
 # Core statements: the state row is read under lock and written in one statement each, the
 # entry inserted without the unit of work; nothing is cached between appends (another
 # transaction, or a rolled-back savepoint, may have moved the state).
@@ -114,7 +115,7 @@ def sign_tree_head(session: Session, key: SigningKey, clock: Clock | None = None
     at = at.replace(microsecond=(at.microsecond // 1000) * 1000)  # the signature covers millis
     signature = key.sign(SignedTreeHead.message(size, root, at))
     session.execute(
-        insert(TreeHead.__table__),
+        insert(_HEADS),
         {"size": size, "root": root, "at": at, "key_id": key.key_id, "signature": signature},
     )
     return _to_schema(size, root, at, key.key_id, signature)
