@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Table, event, func, insert, select, text, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 from lawline.audit import merkle, subtrees, verify
 from lawline.audit.models import AuditEntry, AuditState, TreeHead
@@ -72,8 +72,7 @@ def append(
     body: Mapping[str, Any] | None = None,
     clock: Clock | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction and return it (written, not committed;
-    the returned object is not attached to the session)."""
+    """Append one entry in the caller's transaction and return it (written, not committed)."""
     data = dict(body or {})
     for where, value in (("actor", actor), ("subject", subject), ("body", data)):
         _refuse_personal_data(value, where)
@@ -99,7 +98,11 @@ def append(
     session.execute(_WRITE_STATE, {"size": seq + 1, "frontier": [h.hex() for h in frontier]})
     subtrees.record(session, "audit", completed)
     session.info[_APPENDED] = True
-    return AuditEntry(**row)
+    # the stored row, in the session as if loaded (no SELECT): callers may read or flush it
+    entry = AuditEntry(**row)
+    make_transient_to_detached(entry)
+    session.add(entry)
+    return entry
 
 
 def current_size_and_root(session: Session) -> tuple[int, bytes]:
