@@ -174,6 +174,25 @@ def test_a_lone_work_and_its_error_behave_as_in_a_transaction_of_its_own(
     assert [size for _, size in _heads(runtime)] == [1]
 
 
+def test_a_work_whose_caller_gave_up_before_it_started_is_not_run(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    runtime, writer, target = _runtime(request, backend, tmp_path, platform_file)
+    started, release = threading.Event(), threading.Event()
+    held = writer.submit(lambda session: (started.set(), release.wait()))
+    assert started.wait(60)
+    gone = writer.submit(_report(runtime, target, "anon:gone", 1))
+    kept = writer.submit(_report(runtime, target, "anon:kept", 2))
+    assert gone.cancel()  # what asyncio does to the future of a cancelled request
+    release.set()
+    held.result()
+    stored = kept.result()
+    with runtime.sessions() as session:
+        assert session.execute(select(Report.id, Report.reporter_id)).all() == [
+            (stored, "anon:kept")
+        ]
+
+
 def test_a_savepoint_neither_signs_nor_forgets_the_transactions_appends(
     request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
 ) -> None:

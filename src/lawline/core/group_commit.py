@@ -135,6 +135,9 @@ class GroupWriter:
                     stop = True
                     break
                 batch.append(item)
+            # A caller that gave up (its request was cancelled) before its work started is not
+            # run; a running work's future can no longer be cancelled, so its answer is kept.
+            batch = [work for work in batch if work.future.set_running_or_notify_cancel()]
             try:
                 alone = self._run_batch(batch) if len(batch) > 1 else batch
                 for work in alone:
