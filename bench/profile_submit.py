@@ -7,26 +7,28 @@ client's cost, not lawline's):
 1. the endpoint's work in this thread, so every frame shows: the body parsed into `RequestIn`,
    the signature verified (its own transaction, remembering the signature against replay), then
    the one write transaction of intake (checks, storage, audit, counters) and the answer's model;
-2. the same requests through the ASGI app (routing, middleware, the dependency), whose two
-   worker-thread parts show here only as the waiting `lock.acquire`.
+2. the same requests through the ASGI app (routing, middleware, the dependency, the body, the
+   answer's serialisation) on an event loop in this thread, one after another (httpx's ASGI
+   transport, no sockets): the loop's work shows frame by frame; the two worker-thread parts
+   (verification, intake) only as the loop waiting for them.
 
     python -m bench.profile_submit [REQUESTS]     # default 500, after 50 to warm up
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from datetime import UTC, datetime
 
-from bench.profiling import WARM_UP, profile, profile_runtime, profile_settings
+from bench.profiling import WARM_UP, profile, profile_async, profile_runtime, profile_settings
 
 PUBLIC_URL = "http://testserver"  # the TestClient's, so the ASGI profile verifies too
 
 
 def main() -> None:
     import httpx2
-    from fastapi.testclient import TestClient
 
     from bench.signed import document, register_authority_with_violators
 
@@ -88,16 +90,27 @@ def main() -> None:
     profile("the endpoint's work, in this thread", service, requests, "submissions")
 
     http_requests = signed("http")
-    with TestClient(create_app(runtime)) as client:
+    app = create_app(runtime)
 
-        def through_app(n: int) -> None:
-            body, headers = http_requests[n % len(http_requests)]
-            response = client.post("/v1/authority/requests", content=body, headers=headers)
-            assert response.status_code == 201, response.text
+    async def through_app() -> None:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
 
-        profile(
-            "POST /v1/authority/requests through the ASGI app", through_app, requests, "submissions"
-        )
+            async def one(n: int) -> None:
+                body, headers = http_requests[n % len(http_requests)]
+                response = await client.post(
+                    "/v1/authority/requests", content=body, headers=headers
+                )
+                assert response.status_code == 201, response.text
+
+            await profile_async(
+                "POST /v1/authority/requests through the ASGI app, its event loop in this thread",
+                one,
+                requests,
+                "submissions",
+            )
+
+    asyncio.run(through_app())
     http.close()
 
 
