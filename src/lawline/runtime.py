@@ -96,6 +96,7 @@ class Runtime:
             signing_key=self.signing_key,
             platform_identity=self.platform_identity,
             policy=default_policy(),
+            alerts_account=self.settings.legal_alerts_account,
         )
 
     @cached_property

@@ -299,3 +299,58 @@ def test_deciding_anew_lifts_what_the_superseded_decision_restricted(
         assert old is not None
         assert old.superseded_at is not None
         assert old.reversed_at is not None
+
+
+@pytest.mark.parametrize(
+    "contact", ["call me on +31 6 12345678", "my server is 203.0.113.77", "ring 06 12345678"]
+)
+def test_grounds_with_a_phone_number_or_an_ip_are_refused_for_appeals_and_complaints_alike(
+    request: pytest.FixtureRequest,
+    backend: str,
+    tmp_path: Path,
+    platform_file: Path,
+    contact: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    runtime, name = _setup(request, backend, tmp_path, platform_file)
+    channel = runtime.platform.channel(name)
+    assert channel is not None
+    grounds = f"The decision is wrong, {contact} for details."
+    with TestClient(create_app(runtime)) as http:
+        (mo,) = _staff(runtime, http, "mo")
+        mine = _report(http, name, "a")
+        decision_id = _decide(http, mine["case_id"], "delist", mo)
+        complaint = http.post(
+            f"/v1/reports/{mine['id']}/complaint",
+            json={"receipt": mine["receipt"], "grounds": grounds},
+            headers={"X-Client-Key": "a"},
+        )
+        appeal = http.post(
+            "/v1/staff/appeals",
+            json={
+                "decision_id": decision_id,
+                "appellant_account_id": channel.owner_id,
+                "grounds": grounds,
+            },
+            headers=mo,
+        )
+        bodies = complaint.text + appeal.text
+        assert _code(complaint) == (422, "personal_data_in_text")
+        assert _code(appeal) == (422, "personal_data_in_text")
+        # the same grounds without the contact are filed: the refusal is about the number only
+        fine = {"grounds": "The decision is wrong, look at the pinned post."}
+        assert _complain(http, mine["id"], mine["receipt"]).status_code == 201
+        filed = http.post(
+            "/v1/staff/appeals",
+            json={"decision_id": decision_id, "appellant_account_id": channel.owner_id, **fine},
+            headers=mo,
+        )
+        assert filed.status_code == 201, filed.text
+    digits = contact.rsplit(" ", 1)[1]
+    assert digits not in bodies
+    assert digits not in caplog.text
+    with runtime.sessions() as session:
+        kept = [c.grounds for c in session.query(Complaint)]
+        assert all(digits not in g for g in kept)
+        assert len(kept) == 1

@@ -86,7 +86,7 @@ async def post_complaint(
             session,
             report_id,
             receipt=payload.receipt,
-            flagger_reporter_id=reporter.reporter_id(session) if reporter.api_key else None,
+            proven_reporter_id=reporter.reporter_id(session) if reporter.api_key else None,
             grounds=payload.grounds,
             clock=runtime.clock,
         )
