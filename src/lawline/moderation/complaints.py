@@ -150,16 +150,34 @@ def complaint_views(
     return [ComplaintView(c, d, k) for c, d, k in rows]
 
 
+def _newer_case_open(case_id: int | None) -> Conflict:
+    return Conflict(
+        "a newer case about the same target is open: decide it first",
+        code="newer_case_open",
+        case=case_id,
+    )
+
+
+def _refuse_if_newer_case_open(session: Session, case: Case) -> None:
+    """One open case per target (`open_key` is unique). While a newer case about the target
+    waits, the complaint cannot be upheld: reopening would make a second open case, and the two
+    would be decided apart, each undoing what the other applies. The moderator decides the
+    newer case (the fresh look at the target) and then answers the complaint."""
+    newer = session.scalar(select(Case.id).where(Case.open_key == case.target_key))
+    if newer is not None and newer != case.id:
+        raise _newer_case_open(newer)
+
+
 def _reopen(session: Session, case: Case) -> None:
-    """Back to the queue. New reports about the target keep going to a case opened since the
-    decision, if any; otherwise this case takes them again."""
+    """Back to the queue, taking new reports about the target again."""
     move_case(case, CaseStatus.OPEN)
     session.flush()
     try:
         with session.begin_nested():
             case.open_key = case.target_key
-    except IntegrityError:  # another case for the target is open: it keeps the new reports
-        session.refresh(case)
+    except IntegrityError:  # a report opened a new case since the check: refused as well
+        newer = session.scalar(select(Case.id).where(Case.open_key == case.target_key))
+        raise _newer_case_open(newer) from None
 
 
 def _tell_complainant(
@@ -222,10 +240,11 @@ def decide_complaint(
     case = session.get(Case, decision.case_id, with_for_update=True, populate_existing=True)
     assert case is not None
     if superseding:
-        decision.superseded_at = now
         if case.status == CaseStatus.DECIDED.value:
+            _refuse_if_newer_case_open(session, case)
             _reopen(session, case)
             reopened = True
+        decision.superseded_at = now
     move_complaint(complaint, ComplaintStatus.UPHELD if upheld else ComplaintStatus.REJECTED)
     complaint.decided_by, complaint.answer, complaint.decided_at = staff.actor, answer.strip(), now
     anew = upheld and case.status == CaseStatus.OPEN.value

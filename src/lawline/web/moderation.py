@@ -43,9 +43,9 @@ def queue(
     session: SessionDep,
     runtime: RuntimeDep,
     status: Annotated[str, Query(pattern="^(open|decided)$")] = "open",
-    category: Annotated[str, Query(max_length=40)] = "",
-    assigned: Annotated[str, Query(max_length=130)] = "",
-    overdue: Annotated[str, Query(max_length=5)] = "",
+    category: Annotated[str, Query(max_length=40), Plain] = "",
+    assigned: Annotated[str, Query(max_length=130), Plain] = "",
+    overdue: Annotated[str, Query(max_length=5), Plain] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     wanted = staff.actor if assigned == "me" else assigned or None
@@ -95,7 +95,7 @@ def show_case(
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,
-    done: str = "",
+    done: Annotated[str, Query(max_length=40, pattern="^[a-z_]*$")] = "",
 ) -> HTMLResponse:
     context = case_context(session, runtime, case_id, flash=DONE.get(done))
     return page(request, "moderation/case.html", context)
@@ -206,7 +206,7 @@ def show_appeal(
     appeal_id: RecordIdPath,
     staff: ModerationStaff,
     session: SessionDep,
-    done: str = "",
+    done: Annotated[str, Query(max_length=40, pattern="^[a-z_]*$")] = "",
 ) -> HTMLResponse:
     return _appeal_page(request, session, appeal_id, flash=DONE.get(done))
 
