@@ -22,6 +22,18 @@ BODIES = (
     (b'{"update_id": 1, "x": ' * 5000 + b"1" + b"}" * 5000, 422, "invalid_input"),
     (b'{"update_id": 1e400}', 422, "invalid_input"),
     (b'{"update_id": 99999999999999999999999}', 422, "invalid_input"),
+    # Telegram's text is UTF-8 without NUL: a lone surrogate or NUL reached storage (a 500 on
+    # SQLite's encoder, on PostgreSQL) and Telegram's API in an answer
+    *(
+        (
+            b'{"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 7, '
+            b'"type": "private"}, "from": {"id": 7, "is_bot": false, "first_name": "E%s"}, '
+            b'"text": "t.me/some_channel%s"}}' % (odd, odd),
+            422,
+            "invalid_input",
+        )
+        for odd in (b"\\ud800", b"\\u0000", b"\\udfff\\ud800")
+    ),
 )
 
 # Updates Telegram may send that carry no user (a message in a channel or from an anonymous

@@ -15,11 +15,31 @@ from aiogram.types.update import UpdateTypeLookupError
 from pydantic import ValidationError
 
 from lawline.core.errors import InvalidInput, LawlineError
+from lawline.core.fields import check_text
 
 
 class BodyMalformed(LawlineError):
     status = 400
     default_code = "body_malformed"
+
+
+def _plain(data: Any) -> bool:
+    """True when no string in `data` (keys too) holds NUL, another control character or a lone
+    surrogate (`core.fields.check_text`). A loop, not recursion: the parser allows deep nesting."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            try:
+                check_text(value)
+            except ValueError:
+                return False
+    return True
 
 
 def parse_update(body: bytes, bot: Bot) -> Update:
@@ -33,6 +53,10 @@ def parse_update(body: bytes, bot: Bot) -> Update:
         ) from None
     if not isinstance(data, dict):
         raise InvalidInput("a Telegram update is a JSON object", code="invalid_input")
+    if not _plain(data):
+        # Telegram's text is UTF-8 without NUL; a lone surrogate or NUL reached storage (a 500
+        # on SQLite's encoder and on PostgreSQL) or an answer to Telegram's API
+        raise InvalidInput("control characters are not allowed", code="invalid_input")
     try:
         update = Update.model_validate(data, context={"bot": bot})
     except ValidationError:
