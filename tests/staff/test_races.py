@@ -12,7 +12,7 @@ import pytest
 
 from lawline.core.clock import FixedClock
 from lawline.core.db import transaction
-from lawline.core.errors import Unauthorized
+from lawline.core.errors import Conflict, Unauthorized
 from lawline.staff import service
 from lawline.staff.models import StaffMember
 from lawline.staff.service import create_first_admin
@@ -109,3 +109,35 @@ def test_one_code_sent_at_once_logs_in_once_and_every_failure_counts(
     assert wrong == ["login_failed", "login_failed", "login_locked", "login_locked"]
     with runtime.sessions() as session:
         assert session.query(StaffMember).one().failed_logins == service.FAILURES_BEFORE_LOCK
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_racing_enrolments_of_one_username_make_one_member(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    """Eight admins enrol the same username at once: one member, the others `staff_exists`
+    (the unique index answered an IntegrityError: a 500 on the enrolment page)."""
+    runtime = factories.runtime_on(
+        request, backend, tmp_path / "data", platform_file, FixedClock(NOW)
+    )
+
+    def enrol(i: int) -> str:
+        try:
+            with transaction(runtime.sessions) as session:
+                service.create_staff(
+                    session,
+                    username="dora",
+                    display_name=f"Dora {i}",
+                    roles=["moderator"],
+                    password=factories.STAFF_PASSWORD,
+                    actor="staff:admin",
+                    clock=runtime.clock,
+                )
+        except Conflict as refused:
+            return refused.code
+        return "created"
+
+    results = _race(8, enrol)
+    assert sorted(results) == ["created"] + ["staff_exists"] * 7
+    with runtime.sessions() as session:
+        assert session.query(StaffMember).filter_by(username="dora").count() == 1

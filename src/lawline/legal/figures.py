@@ -28,9 +28,10 @@ from lawline.tally.service import Increment, count, count_all, duration
 
 
 def _country(session: Session, request: LegalRequest) -> str:
-    country = session.scalar(select(Authority.country).where(Authority.id == request.authority_id))
-    assert country is not None
-    return country
+    # the session's copy when it has one (intake and review loaded it already): no query
+    authority = session.get(Authority, request.authority_id)
+    assert authority is not None
+    return authority.country
 
 
 def _kind(request: LegalRequest) -> str:

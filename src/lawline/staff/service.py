@@ -13,6 +13,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
@@ -92,8 +93,13 @@ def create_staff(
         totp_secret=secret,
         created_at=now,
     )
-    session.add(member)
-    session.flush()
+    try:
+        # a savepoint: the unique username decides between racing enrolments (on PostgreSQL
+        # the check above sees neither's uncommitted row), answered as the check answers
+        with session.begin_nested():
+            session.add(member)
+    except IntegrityError:
+        raise Conflict(f"staff member {username} exists", code="staff_exists") from None
     audit.append(
         session,
         "staff.created",

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
+from lawline.api.throttle import throttled
 from lawline.boundary import Plain, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.staff.service import TOKEN_LIFETIME, Action, Role, create_staff, log_in, log_out
@@ -39,7 +40,8 @@ def login_form(
     return page(request, "staff/login.html", {"next": safe_next(next, "/staff")})
 
 
-@router.post("/login", dependencies=[Csrf], response_model=None)
+# the API's log-in throttle object: the form and `POST /v1/staff/login` share one count
+@router.post("/login", dependencies=[Csrf, throttled("login", "login_rate")], response_model=None)
 def login(
     request: Request,
     session: SessionDep,
