@@ -12,7 +12,7 @@ import pytest
 
 from lawline.core.clock import FixedClock
 from lawline.core.db import transaction
-from lawline.core.errors import Conflict, Unauthorized
+from lawline.core.errors import Conflict, NotFound, Unauthorized
 from lawline.staff import service
 from lawline.staff.models import StaffMember
 from lawline.staff.service import create_first_admin
@@ -141,3 +141,36 @@ def test_racing_enrolments_of_one_username_make_one_member(
     assert sorted(results) == ["created"] + ["staff_exists"] * 7
     with runtime.sessions() as session:
         assert session.query(StaffMember).filter_by(username="dora").count() == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_admins_disabling_each_other_at_once_leave_one_admin(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    """Each admin is active when its request starts; the first disable to commit ends the
+    other's standing, so the other's disable is refused (it still ran on PostgreSQL: both
+    admins disabled, nobody left to manage staff)."""
+    runtime = factories.runtime_on(
+        request, backend, tmp_path / "data", platform_file, FixedClock(NOW)
+    )
+    with transaction(runtime.sessions) as session:
+        for name in ("ada", "eve"):
+            factories.staff_member(session, name, "admin")
+    other = {"ada": "eve", "eve": "ada"}
+    names = sorted(other)
+
+    def disable(i: int) -> str:
+        me = names[i]
+        try:
+            with transaction(runtime.sessions) as session:
+                by = service.get_staff(session, me)  # as the bearer token resolves it
+                service.disable_staff(session, other[me], by=by, clock=runtime.clock)
+        except (Unauthorized, NotFound) as refused:
+            return refused.code
+        return "disabled"
+
+    results = _race(2, disable)
+    assert results.count("disabled") == 1, results
+    with runtime.sessions() as session:
+        active = session.query(StaffMember).filter(StaffMember.disabled_at.is_(None)).count()
+    assert active == 1
