@@ -14,7 +14,6 @@ from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.openapi import errors
 from lawline.api.params import RequestIdPath
 from lawline.api.security import STAFF_BEARER
-from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
 from lawline.core.fields import InputModel
 from lawline.legal import notices, queries, review
@@ -29,6 +28,7 @@ from lawline.staff.service import (
     require,
     staff_for_token,
 )
+from lawline.throttle import throttled
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 

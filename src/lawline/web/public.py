@@ -19,13 +19,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from lawline.api.throttle import throttled
 from lawline.boundary import Plain, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.reports import submit_report
 from lawline.runtime import Runtime
 from lawline.search import service as search_service
+from lawline.throttle import throttled
 from lawline.web.render import page, set_cookie
 from lawline.web.sessions import Csrf
 

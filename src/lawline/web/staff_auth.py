@@ -16,10 +16,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from lawline.api.throttle import throttled
 from lawline.boundary import Plain, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.staff.service import TOKEN_LIFETIME, Action, Role, create_staff, log_in, log_out
+from lawline.throttle import throttled
 from lawline.web.render import CSRF_COOKIE, page, set_cookie
 from lawline.web.sessions import STAFF_COOKIE, Csrf, StaffViewer
 
