@@ -11,26 +11,20 @@ Two profiles on a fresh SQLite database (the demo platform of `make bench`):
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
 
-from bench.common import DATA
-from bench.http_load import prepare_lawline
+from bench.profiling import profile, profile_runtime, profile_settings
 
 
 def main() -> None:
     from fastapi.testclient import TestClient
 
     reports = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-    env = prepare_lawline(DATA / "profile", accounts=2_000)
-    os.environ.update(env)
+    profile_settings("profile")
+    runtime = profile_runtime()
     from lawline.api.app import create_app
-    from lawline.core.settings import Settings
     from lawline.platform.embedded import EmbeddedPlatform
-    from lawline.runtime import Runtime
 
-    runtime = Runtime(Settings())
     platform = EmbeddedPlatform(runtime.settings.resolved_platform_path)
     targets = [f"t.me/{c.name}" for c in platform.channels()][:200]
 
@@ -50,7 +44,7 @@ def main() -> None:
                 via="api",
             )
 
-    _profile("the service path, in this thread", service, reports)
+    profile("the service path, in this thread", service, reports, "reports")
 
     with TestClient(create_app(runtime)) as client:
 
@@ -62,25 +56,7 @@ def main() -> None:
             )
             assert response.status_code == 201, response.text
 
-        _profile("POST /v1/reports through the ASGI app", http, reports)
-
-
-def _profile(title: str, call: Callable[[int], None], reports: int) -> None:
-    from pyinstrument import Profiler
-
-    base = 10_000 * (1 + len(title))
-    for n in range(50):
-        call(base + n)
-    profiler = Profiler(interval=0.0005)
-    profiler.start()
-    for n in range(50, 50 + reports):
-        call(base + n)
-    profiler.stop()
-    seconds = profiler.last_session.duration if profiler.last_session else 0.0
-    print(
-        f"== {title}: {reports} reports in {seconds:.2f} s, {seconds / reports * 1000:.2f} ms each"
-    )
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+        profile("POST /v1/reports through the ASGI app", http, reports, "reports")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ DOMAINS = (
     "transparency",
 )
 ASSEMBLY = ("models", "migrations", "runtime", "worker")
-FRONT_ENDS = ("boundary", "api", "web", "bots", "cli", "demo", "client", "__main__")
+FRONT_ENDS = ("boundary", "throttle", "api", "web", "bots", "cli", "demo", "client", "__main__")
 LAYERS = (GROUND, DOMAINS, ASSEMBLY, FRONT_ENDS)
 
 

@@ -7,6 +7,7 @@ pages) and `web` do not import each other.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
@@ -89,26 +90,39 @@ async def write_in_thread(
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> T:
-    """`work(session, ...)` in one transaction, committed before this returns, in one
-    worker-thread hop: the request's one commit point, as `SessionDep` is for ordinary
-    endpoints (a 2xx still means stored; an exception rolls everything back).
+    """`work(session, ...)` in a transaction committed before this returns: the request's one
+    commit point, as `SessionDep` is for ordinary endpoints (a 2xx still means stored; an
+    exception means nothing of `work` was stored).
 
-    For the hot writes (`POST /v1/reports`, signed submissions): with `SessionDep` a request
-    takes a hop to open the session, one to run, one to validate the response and one to
-    commit, and on SQLite it holds the writer lock across the last three, each waiting its turn
-    on a busy event loop. Here the lock is held only while `work` and the commit run.
+    For the hot writes (`POST /v1/reports`, signed submissions). On SQLite the work goes to the
+    runtime's group writer (`lawline.core.group_commit`): works that arrive while a transaction
+    runs share the next one, each in a savepoint of its own, so a batch pays for one COMMIT, one
+    signed tree head and one turn of the writer lock; waiting for the batch costs no thread.
+    On PostgreSQL (no group writer, see `Runtime.writer`) it runs in a transaction of its own
+    in one worker-thread hop. Either way `work` builds its answer inside: the session may be
+    shared with other works, and ORM objects it returns are detached.
     """
 
-    def run() -> T:
-        with transaction(runtime.sessions) as session:
-            return work(session, *args, **kwargs)
+    writer = runtime.writer
+    if writer is None:  # PostgreSQL: a transaction of its own, in one worker-thread hop
 
-    async with _slots(_WRITE_SLOTS, WRITE_SESSIONS):
-        return await run_in_threadpool(run)
+        def run_alone() -> T:
+            with transaction(runtime.sessions) as session:
+                return work(session, *args, **kwargs)
+
+        async with _slots(_WRITE_SLOTS, WRITE_SESSIONS):
+            return await run_in_threadpool(run_alone)
+
+    def run(session: Session) -> T:
+        return work(session, *args, **kwargs)
+
+    async with _slots(_QUEUE_SLOTS, WRITE_QUEUE):
+        return await asyncio.wrap_future(writer.submit(run))
 
 
 _WRITE_SLOTS: RunVar[anyio.Semaphore] = RunVar("lawline_write_slots")
 _READ_SLOTS: RunVar[anyio.Semaphore] = RunVar("lawline_read_slots")
+_QUEUE_SLOTS: RunVar[anyio.Semaphore] = RunVar("lawline_write_queue_slots")
 
 
 def _slots(slots: RunVar[anyio.Semaphore], size: int) -> anyio.Semaphore:
@@ -133,6 +147,9 @@ def _slots(slots: RunVar[anyio.Semaphore], size: int) -> anyio.Semaphore:
 # writer lock's holder.
 WRITE_SESSIONS = 8
 READ_SESSIONS = 4
+# Hot writes waiting for the group writer hold no thread; the bound only keeps an overload
+# from queueing without end (a batch takes at most `group_commit.MAX_BATCH`).
+WRITE_QUEUE = 64
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SessionDep = Annotated[

@@ -18,6 +18,7 @@ from lawline.legal import retention, user_notices
 from lawline.legal.context import LegalContext
 from lawline.legal.models import UserNotification
 from lawline.moderation import effects as moderation_effects
+from lawline.outbox import service as outbox
 from lawline.outbox.models import Intent
 from lawline.outbox.worker import Job, Worker
 from lawline.platform.protocol import Platform
@@ -96,7 +97,7 @@ def build_worker(
         return outcome
 
     worker.handle(moderation_effects.PLATFORM_ACTION, platform_action)
-    worker.handle(moderation_effects.NOTICE, notice)
+    worker.handle(outbox.NOTICE, notice)  # moderation statements, staff alerts
     worker.handle(moderation_effects.REPORTER_OUTCOME, reporter_outcome)
     worker.handle(user_notices.USER_NOTICE, user_notice)
     # the jobs nobody has to remember to put in cron

@@ -3,8 +3,8 @@ outgoing Bot API calls land on a local test server (aiogram's custom API server 
 
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,14 +14,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lawline.api.app import create_app
+from lawline.audit.models import AuditEntry
 from lawline.bots.local_api import LocalBotApi
-from lawline.bots.report_bot import ASK_CATEGORY, ASK_COMMENT, GREETING
+from lawline.bots.report_bot import ASK_CATEGORY, ASK_COMMENT, COMPLAIN_USAGE, GREETING
 from lawline.core.clock import FixedClock
 from lawline.core.settings import Settings
-from lawline.moderation.models import Report
+from lawline.moderation.models import Complaint, Report
 from lawline.platform.embedded import EmbeddedPlatform
 from lawline.runtime import Runtime
+from lawline.worker import build_worker
 from tests.legal.conftest import NOW
+from tests.moderation.test_complaints import FACTS, _decide, _staff
 
 TOKEN = "123456789:AAtestTOKENforLAWLINEoffline_bot00"
 SECRET = "webhook-secret-42"
@@ -143,14 +146,16 @@ def test_a_report_through_the_bot_from_start_to_status(
         assert re.fullmatch(r"tg-[a-z2-7]{26}", stored.reporter_id)  # no digit runs to misread
         case_id, report_id, receipt_sha256 = stored.case_id, stored.id, stored.receipt_sha256
     reply = api.messages()[-1]["text"]
-    assert reply.startswith(
+    assert reply == (
         f"Thank you. Your report is filed as case {case_id}. "
-        f"Send /status {case_id} to see what was decided.\nReport {report_id}, receipt llr_"
+        f"Send /status {case_id} to see what was decided.\n"
+        f"Your report id is {report_id}: once it is decided, send /complain {report_id} "
+        "and why, if you think the decision is wrong."
     )
-    # the receipt is shown once and stored only as its SHA-256
-    receipt = re.search(r"receipt (llr_[A-Za-z0-9_-]{43})", reply)
-    assert receipt is not None
-    assert hashlib.sha256(receipt.group(1).encode()).digest() == receipt_sha256
+    # the bot complains with the Telegram user as proof: the receipt is kept (as its SHA-256,
+    # for the API) but never sent to the chat
+    assert receipt_sha256 is not None
+    assert "llr_" not in json.dumps(api.calls)
 
     send(client, message(5, f"/status {case_id}"))
     assert api.messages()[-1]["text"] == f"Case {case_id} is waiting for a moderator."
@@ -182,3 +187,142 @@ def test_the_webhook_checks_telegrams_secret_header(
     response = client.post("/v1/bots/report/webhook", json=message(2, "/start"))
     assert response.json()["error"]["code"] == "webhook_secret_invalid"
     assert api.calls == []
+
+
+def _as(user: dict[str, Any], update_id: int, text: str) -> dict[str, Any]:
+    update = message(update_id, text)
+    update["message"]["from"] = user
+    update["message"]["chat"] = {"id": user["id"], "type": "private"}
+    return update
+
+
+def _report_through_the_bot(
+    client: TestClient, runtime: Runtime, user: dict[str, Any], first_update: int
+) -> Report:
+    send(client, _as(user, first_update, f"t.me/{drugs_channel(runtime)}"))
+    chosen = callback(first_update + 1, "cat:drugs")
+    chosen["callback_query"]["from"] = user
+    chosen["callback_query"]["message"]["chat"] = {"id": user["id"], "type": "private"}
+    send(client, chosen)
+    send(client, _as(user, first_update + 2, "They sell cocaine with same-day delivery."))
+    with runtime.sessions() as session:
+        return session.query(Report).filter(Report.notify_account_id == str(user["id"])).one()
+
+
+# accounts of the embedded platform, so the platform can push notices to them
+ALICE = {"id": 100011, "is_bot": False, "first_name": "Alice"}
+BOB = {"id": 100012, "is_bot": False, "first_name": "Bob"}
+
+
+def test_a_bot_reporter_complains_and_is_told_the_answer_and_the_new_decision(
+    bot: tuple[TestClient, LocalBotApi, Runtime], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client, api, runtime = bot
+    platform = runtime.platform
+    assert isinstance(platform, EmbeddedPlatform)
+    worker = build_worker(runtime.sessions, platform=platform, clock=runtime.clock)
+    report = _report_through_the_bot(client, runtime, ALICE, 10)
+    mo, max_, ann = _staff(runtime, client, "mo", "max", "ann")
+
+    send(client, _as(ALICE, 20, f"/complain {report.id} The channel sells drugs openly."))
+    assert api.messages()[-1]["text"] == (
+        "Sorry, I could not file this complaint: the case is not decided yet"
+    )
+    decision_id = _decide(client, report.case_id, "no_action", mo)
+    worker.drain()
+    send(client, _as(ALICE, 21, "/complain"))
+    assert api.messages()[-1]["text"] == COMPLAIN_USAGE
+    # another Telegram user cannot complain about Alice's report, whatever it knows
+    send(client, _as(BOB, 22, f"/complain {report.id} The channel sells drugs openly."))
+    assert api.messages()[-1]["text"] == (
+        "Sorry, I could not file this complaint: the report is another reporter's"
+    )
+    send(client, _as(ALICE, 23, f"/complain {report.id} The channel sells drugs openly."))
+    with runtime.sessions() as session:
+        complaint = session.query(Complaint).one()
+        assert (complaint.report_id, complaint.decision_id) == (report.id, decision_id)
+        assert complaint.notify_account_id == "100011"
+        assert complaint.grounds == "The channel sells drugs openly."
+    assert api.messages()[-1]["text"] == (
+        f"Your complaint is filed as {complaint.id}. A moderator other than the one who decided "
+        "will answer it, and I will send you the answer here."
+    )
+    send(client, _as(ALICE, 24, f"/complain {report.id} Once more, please look."))
+    assert api.messages()[-1]["text"] == (
+        "Sorry, I could not file this complaint: you complained against this decision already"
+    )
+
+    answer = "The posts do offer drugs; the case is decided again."
+    upheld = client.post(
+        f"/v1/staff/complaints/{complaint.id}/decision",
+        json={"upheld": True, "answer": answer},
+        headers=max_,
+    )
+    assert upheld.status_code == 200, upheld.text
+    assert platform.notices("100011")[-1][0] == f"{decision_id}:reporter:{report.id}"  # not yet
+    worker.drain()
+    assert platform.notices("100011")[-1] == (
+        f"{complaint.id}:answer",
+        f"Your complaint {complaint.id} against decision {decision_id} was upheld: another "
+        f"moderator decides the case anew, and you will be told. {answer}",
+    )
+    with runtime.sessions() as session:
+        kept = session.get(Complaint, complaint.id)
+        assert kept is not None
+        assert kept.notify_account_id == "100011"  # until the new decision is on its way
+    anew = _decide(client, report.case_id, "delist", ann)
+    worker.drain()
+    worker.drain()  # a second round delivers nothing twice
+    keys = [key for key, _ in platform.notices("100011")]
+    assert keys == [
+        f"{decision_id}:reporter:{report.id}",
+        f"{complaint.id}:answer",
+        f"{complaint.id}:anew:{anew}",
+    ]
+    told = platform.notices("100011")[-1][1]
+    assert told.startswith(
+        f"After your complaint {complaint.id}: case {report.case_id} was decided anew "
+        f"(decision {anew}): it was removed from search. Ground: "
+    )
+    assert f"Facts: {FACTS}" in told
+    with runtime.sessions() as session:
+        done = session.get(Complaint, complaint.id)
+        assert done is not None
+        assert done.notify_account_id is None  # erased once the last notice is queued
+        entries = session.query(AuditEntry).order_by(AuditEntry.seq).all()
+        stored = " ".join(f"{e.actor} {e.subject} {e.body}" for e in entries)
+    assert "100011" not in stored  # the chat is never in the audit log
+    assert "100011" not in caplog.text
+
+
+def test_a_rejected_bot_complaint_is_answered_once_and_the_account_erased(
+    bot: tuple[TestClient, LocalBotApi, Runtime],
+) -> None:
+    client, _, runtime = bot
+    platform = runtime.platform
+    assert isinstance(platform, EmbeddedPlatform)
+    worker = build_worker(runtime.sessions, platform=platform, clock=runtime.clock)
+    report = _report_through_the_bot(client, runtime, BOB, 10)
+    mo, max_ = _staff(runtime, client, "mo", "max")
+    decision_id = _decide(client, report.case_id, "delist", mo)
+    send(client, _as(BOB, 20, f"/complain {report.id} Delisting is not enough here."))
+    with runtime.sessions() as session:
+        complaint = session.query(Complaint).one()
+    answer = "Delisting is what these posts call for."
+    rejected = client.post(
+        f"/v1/staff/complaints/{complaint.id}/decision",
+        json={"upheld": False, "answer": answer},
+        headers=max_,
+    )
+    assert rejected.json()["status"] == "rejected"
+    worker.drain()
+    assert platform.notices("100012")[-1] == (
+        f"{complaint.id}:answer",
+        f"Your complaint {complaint.id} against decision {decision_id} was rejected: the "
+        f"decision stands. {answer}",
+    )
+    with runtime.sessions() as session:
+        done = session.get(Complaint, complaint.id)
+        assert done is not None
+        assert (done.status, done.notify_account_id) == ("rejected", None)

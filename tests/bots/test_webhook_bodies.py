@@ -18,6 +18,36 @@ BODIES = (
     (b"{}", 422, "invalid_input"),
     (b'{"update_id": "x"}', 422, "invalid_input"),
     (b'{"update_id": 1, "message": {"text": "+31 6 1234 5678"}}', 422, "invalid_input"),
+    (b"[" * 30000 + b"]" * 30000, 422, "invalid_input"),
+    (b'{"update_id": 1, "x": ' * 5000 + b"1" + b"}" * 5000, 422, "invalid_input"),
+    (b'{"update_id": 1e400}', 422, "invalid_input"),
+    (b'{"update_id": 99999999999999999999999}', 422, "invalid_input"),
+    # Telegram's text is UTF-8 without NUL: a lone surrogate or NUL reached storage (a 500 on
+    # SQLite's encoder, on PostgreSQL) and Telegram's API in an answer
+    *(
+        (
+            b'{"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 7, '
+            b'"type": "private"}, "from": {"id": 7, "is_bot": false, "first_name": "E%s"}, '
+            b'"text": "t.me/some_channel%s"}}' % (odd, odd),
+            422,
+            "invalid_input",
+        )
+        for odd in (b"\\ud800", b"\\u0000", b"\\udfff\\ud800")
+    ),
+)
+
+# Updates Telegram may send that carry no user (a message in a channel or from an anonymous
+# group admin has no `from`): a 4xx, never a 500.
+NO_USER = tuple(
+    b'{"update_id": 1, "message": {"message_id": 1, "date": 0, '
+    b'"chat": {"id": -100, "type": "supergroup"}, "text": "%s"}}' % text
+    for text in (
+        b"/status 12",
+        b"/complain rep_01j0000000000000000000000 wrong",
+        b"/start",
+        b"t.me/some_channel",
+        b"hello",
+    )
 )
 
 
@@ -30,6 +60,13 @@ def _check(client: TestClient, path: str, secret: str) -> None:
         )
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), body
         assert "1234" not in response.text
+    for body in NO_USER:
+        response = client.post(
+            path,
+            content=body,
+            headers={"X-Telegram-Bot-Api-Secret-Token": secret, "Content-Type": "application/json"},
+        )
+        assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_input")
 
 
 def test_the_report_bots_webhook_refuses_what_is_no_update(

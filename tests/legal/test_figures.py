@@ -1,7 +1,8 @@
 """Legal requests' counters, written by intake, the review and the workflow in each change's
 transaction, equal the recount from the views and the ledger whatever path a request takes:
 random workflow sequences (the safeguard test's actions) on SQLite and PostgreSQL, plus a
-preservation hold and an expired order refused at intake."""
+preservation hold and an expired order refused at intake. The EU templates' orders (by Member
+State and type, median time to give effect) are checked the same way."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from lawline.core.errors import LawlineError
 from lawline.legal.context import LegalContext
 from lawline.legal.intake import submit_request
 from lawline.legal.schemas import RequestIn
-from lawline.transparency import aggregate
+from lawline.transparency import aggregate, eu_templates
 from lawline.transparency.check import check
 from lawline.transparency.quarters import Quarter
 from tests import factories
@@ -93,4 +94,6 @@ def test_counters_equal_the_recount_on_every_path(
             except LawlineError:
                 session.rollback()  # a refused action leaves no count behind
     with sessions() as session:
-        assert check(session, Q4) == []
+        assert check(session, Q4) == []  # the report's figures and the EU templates'
+        orders = eu_templates.counted(session, Q4)["orders_art10"]
+        assert orders == eu_templates.recounted(session, Q4)["orders_art10"]

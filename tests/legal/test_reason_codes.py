@@ -12,6 +12,7 @@ import pytest
 from lawline.client import ApiError, AuthorityClient
 from lawline.core.clock import FixedClock
 from lawline.core.db import transaction
+from tests import factories
 from tests.factories import request_document
 from tests.legal.conftest import LegalApi
 
@@ -114,6 +115,31 @@ def test_every_failed_reason_comes_at_once(legal_api: LegalApi) -> None:
 def test_a_duplicate_of_an_open_request_is_refused(legal_api: LegalApi) -> None:
     legal_api.client().submit(request_document())
     assert failed_codes(legal_api, request_document()) == ["duplicate"]
+
+
+def test_a_duplicate_names_the_open_request_with_the_same_accounts(legal_api: LegalApi) -> None:
+    """Under one reference, only an open request naming the very same accounts (in any order)
+    is a duplicate; one naming some of them is another order."""
+    with transaction(legal_api.runtime.sessions) as session:
+        factories.violation(session, "100008", "drugs")
+    first = legal_api.client().submit(request_document(targets=["100005", "100008"]))
+    assert legal_api.client().submit(request_document())["status"] == "in_review"
+    with pytest.raises(ApiError) as caught:
+        legal_api.client().submit(request_document(targets=["100008", "100005"]))
+    assert [r["code"] for r in caught.value.reasons] == ["duplicate"]
+    assert caught.value.reasons[0]["message"] == f"the same request is open as {first['id']}"
+
+
+def test_each_target_without_a_violation_is_named(legal_api: LegalApi) -> None:
+    document = request_document(targets=["100006", "100005", "100007", "100009"])
+    with pytest.raises(ApiError) as caught:
+        legal_api.client().submit(document)
+    # 100007's violation is of another category (weapons) than the offence's (drugs)
+    assert [(r["code"], r["target"]) for r in caught.value.reasons] == [
+        ("target_not_violator", 1),
+        ("target_not_violator", 3),
+        ("target_not_violator", 4),
+    ]
 
 
 def test_refused_requests_are_stored_and_visible_to_their_authority(legal_api: LegalApi) -> None:

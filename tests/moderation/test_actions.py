@@ -92,6 +92,26 @@ def _decide(world: World, case: Case, action: str) -> str:
     ).id
 
 
+def _appeal(world: World, decision_id: str, owner: str, *, reverse: bool) -> str:
+    """The owner appeals the decision and another moderator decides the appeal; its id."""
+    appeal = appeals.file_appeal(
+        world.session,
+        decision_id,
+        appellant_account_id=owner,
+        grounds="The channel is a parody of scams.",
+        clock=world.clock,
+    )
+    appeals.decide_appeal(
+        world.session,
+        world.ctx,
+        appeal.id,
+        staff=world.max,
+        reverse=reverse,
+        answer="On review it is satire; restored." if reverse else "On review it stands.",
+    )
+    return appeal.id
+
+
 def test_the_table_covers_every_pair_it_should() -> None:
     applicable = {pair for pair in RULES if RULES[pair].flags}
     assert applicable == set(EXPECTED)
@@ -124,21 +144,7 @@ def test_an_action_applies_after_commit_and_its_reversal_restores_everything(
         expected.get("banned", False),
         not hidden,
     )
-    appeal = appeals.file_appeal(
-        world.session,
-        decision_id,
-        appellant_account_id=owner,
-        grounds="The channel is a parody of scams.",
-        clock=world.clock,
-    )
-    appeals.decide_appeal(
-        world.session,
-        world.ctx,
-        appeal.id,
-        staff=world.max,
-        reverse=True,
-        answer="On review it is satire; restored.",
-    )
+    _appeal(world, decision_id, owner, reverse=True)
     world.apply_effects()
     assert _state(world, channel_id, post_id, owner) == before
 
@@ -151,21 +157,7 @@ def test_a_reversed_delisting_of_a_post_relists_its_channel(world: World) -> Non
     decision_id = _decide(world, _report(world, text), "delist")
     world.apply_effects()
     assert _state(world, channel_id, post_id, owner).delisted
-    appeal = appeals.file_appeal(
-        world.session,
-        decision_id,
-        appellant_account_id=owner,
-        grounds="The post was a warning about scams.",
-        clock=world.clock,
-    )
-    appeals.decide_appeal(
-        world.session,
-        world.ctx,
-        appeal.id,
-        staff=world.max,
-        reverse=True,
-        answer="The post warns against the scam.",
-    )
+    _appeal(world, decision_id, owner, reverse=True)
     world.apply_effects()
     restored = _state(world, channel_id, post_id, owner)
     assert not restored.delisted
@@ -189,21 +181,12 @@ def test_a_decided_case_and_a_decided_appeal_refuse_another_decision(world: Worl
     with pytest.raises(Conflict) as again:
         _decide(world, case, "ban")
     assert again.value.code == "case_decided"
-    appeal = appeals.file_appeal(
-        world.session,
-        decision_id,
-        appellant_account_id=owner,
-        grounds="I disagree with this decision.",
-        clock=world.clock,
-    )
-    appeals.decide_appeal(
-        world.session, world.ctx, appeal.id, staff=world.max, reverse=False, answer="It stands."
-    )
+    appeal_id = _appeal(world, decision_id, owner, reverse=False)
     with pytest.raises(Conflict) as decided:
         appeals.decide_appeal(
             world.session,
             world.ctx,
-            appeal.id,
+            appeal_id,
             staff=world.max,
             reverse=True,
             answer="Changed my mind.",

@@ -13,13 +13,14 @@ from typing import Any
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from lawline.api.app import create_app
 from lawline.audit.models import AuditEntry
 from lawline.core.clock import FixedClock
 from lawline.core.db import transaction
 from lawline.moderation import flaggers
-from lawline.moderation.models import Complaint, Decision
+from lawline.moderation.models import Case, Complaint, Decision
 from lawline.runtime import Runtime
 from lawline.search.service import reindex
 from lawline.staff.models import StaffMember
@@ -299,3 +300,100 @@ def test_deciding_anew_lifts_what_the_superseded_decision_restricted(
         assert old is not None
         assert old.superseded_at is not None
         assert old.reversed_at is not None
+
+
+@pytest.mark.parametrize(
+    "contact", ["call me on +31 6 12345678", "my server is 203.0.113.77", "ring 06 12345678"]
+)
+def test_grounds_with_a_phone_number_or_an_ip_are_refused_for_appeals_and_complaints_alike(
+    request: pytest.FixtureRequest,
+    backend: str,
+    tmp_path: Path,
+    platform_file: Path,
+    contact: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    runtime, name = _setup(request, backend, tmp_path, platform_file)
+    channel = runtime.platform.channel(name)
+    assert channel is not None
+    grounds = f"The decision is wrong, {contact} for details."
+    with TestClient(create_app(runtime)) as http:
+        (mo,) = _staff(runtime, http, "mo")
+        mine = _report(http, name, "a")
+        decision_id = _decide(http, mine["case_id"], "delist", mo)
+        complaint = http.post(
+            f"/v1/reports/{mine['id']}/complaint",
+            json={"receipt": mine["receipt"], "grounds": grounds},
+            headers={"X-Client-Key": "a"},
+        )
+        appeal = http.post(
+            "/v1/staff/appeals",
+            json={
+                "decision_id": decision_id,
+                "appellant_account_id": channel.owner_id,
+                "grounds": grounds,
+            },
+            headers=mo,
+        )
+        bodies = complaint.text + appeal.text
+        assert _code(complaint) == (422, "personal_data_in_text")
+        assert _code(appeal) == (422, "personal_data_in_text")
+        # the same grounds without the contact are filed: the refusal is about the number only
+        fine = {"grounds": "The decision is wrong, look at the pinned post."}
+        assert _complain(http, mine["id"], mine["receipt"]).status_code == 201
+        filed = http.post(
+            "/v1/staff/appeals",
+            json={"decision_id": decision_id, "appellant_account_id": channel.owner_id, **fine},
+            headers=mo,
+        )
+        assert filed.status_code == 201, filed.text
+    digits = contact.rsplit(" ", 1)[1]
+    assert digits not in bodies
+    assert digits not in caplog.text
+    with runtime.sessions() as session:
+        kept = [c.grounds for c in session.query(Complaint)]
+        assert all(digits not in g for g in kept)
+        assert len(kept) == 1
+
+
+def test_a_complaint_is_not_upheld_while_a_newer_case_about_the_target_is_open(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    runtime, name = _setup(request, backend, tmp_path, platform_file)
+    with TestClient(create_app(runtime)) as http:
+        mo, max_, ann = _staff(runtime, http, "mo", "max", "ann")
+        mine = _report(http, name, "a")
+        old_case = mine["case_id"]
+        decision_id = _decide(http, old_case, "no_action", mo)
+        complaint = _complain(http, mine["id"], mine["receipt"]).json()
+        newer = _report(http, name, "b")  # after the decision: a new case for the target
+        assert newer["case_id"] != old_case
+        decide_url = f"/v1/staff/complaints/{complaint['id']}/decision"
+        answer = {"upheld": True, "answer": "The posts do offer drugs; it is decided again."}
+        refused = http.post(decide_url, json=answer, headers=max_)
+        assert _code(refused) == (409, "newer_case_open")
+        assert refused.json()["error"]["case"] == newer["case_id"]
+        with runtime.sessions() as session:
+            assert session.get(Complaint, complaint["id"]).status == "open"  # type: ignore[union-attr]
+            assert session.get(Decision, decision_id).superseded_at is None  # type: ignore[union-attr]
+        # the newer case is decided (the fresh look); then the complaint is upheld and the old
+        # case takes the target's one open slot
+        _decide(http, newer["case_id"], "delist", ann)
+        upheld = http.post(decide_url, json=answer, headers=max_)
+        assert upheld.status_code == 200, upheld.text
+        queue = http.get("/v1/staff/cases", headers=ann).json()
+        assert [c["id"] for c in queue if c["status"] == "open"] == [old_case]
+        # a later report joins the reopened case rather than opening a second one
+        assert _report(http, name, "c")["case_id"] == old_case
+    with runtime.sessions() as session:
+        open_cases = session.execute(
+            select(Case.id, Case.open_key).where(Case.status == "open")
+        ).all()
+        assert len(open_cases) == 1
+        assert open_cases[0][0] == old_case
+        assert open_cases[0][1] is not None
+        entries = session.query(AuditEntry).order_by(AuditEntry.seq).all()
+        decided = [e.body for e in entries if e.entry_type == "complaint.decided"]
+        assert decided == [{"complaint": complaint["id"], "outcome": "upheld", "reopened": True}]
+        assert check(session, Quarter.of(runtime.clock.now())) == []

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from lawline.moderation import appeals, decisions
+from lawline.moderation import appeals, complaints, decisions
 from lawline.moderation.flaggers import register_trusted_flagger
 from lawline.moderation.reports import submit_report
-from lawline.transparency import aggregate, recount
+from lawline.transparency import aggregate, eu_templates, recount
 from lawline.transparency.check import check
 from lawline.transparency.quarters import Quarter
 from tests.moderation.conftest import World
@@ -97,3 +97,70 @@ def test_counters_follow_reports_decisions_and_appeals(world: World) -> None:
     q1 = aggregate.moderation_figures(world.session, Q1)
     assert q1["appeals"] == {"received": 0, "decided": 1, "reversed": 1}
     assert q1["reports_received"]["by_category"] == {"weapons": 1}
+
+
+def test_a_superseded_decision_no_longer_counts_its_notices(world: World) -> None:
+    """The EU templates count notices (reports) by their case's decision not superseded: an
+    upheld complaint takes the decision's notices back, in its quarter; the new decision counts
+    them again, in its own."""
+    flagger = register_trusted_flagger(
+        world.session, name="INHOPE hotline", actor="staff:admin", clock=world.clock
+    )
+    scam = world.channel_named("scam")
+    report = _report(world, f"t.me/{scam}", "scam", flagger.reporter_id)
+    world.clock.advance(timedelta(hours=2))
+    _report(world, f"t.me/{scam}", "scam", "user-1")
+    world.clock.advance(timedelta(hours=2))
+    case = report.case  # type: ignore[attr-defined]
+    wrong = decisions.decide(
+        world.session,
+        world.ctx,
+        case.id,
+        staff=world.mo,
+        action="remove",
+        category="scam",
+        facts="Promises guaranteed crypto returns.",
+    )
+
+    def notices(quarter: Quarter) -> dict[str, object]:
+        assert check(world.session, quarter) == []
+        counted = eu_templates.counted(world.session, quarter)
+        assert counted == eu_templates.recounted(world.session, quarter)
+        return counted["notices_art16"]  # type: ignore[no-any-return]
+
+    q4 = notices(Q4)
+    assert sum(q4["notices_acted_on"].values()) == 2  # type: ignore[attr-defined]
+    assert q4["median_seconds_to_take_action"] == 3 * 3600  # 4 h and 2 h
+    complaint = complaints.file_complaint(
+        world.session,
+        report.report.id,  # type: ignore[attr-defined]
+        receipt=None,
+        proven_reporter_id=flagger.reporter_id,
+        grounds="The channel is a parody of scams, not a scam.",
+        clock=world.clock,
+    )
+    world.clock.advance(datetime(2027, 1, 1, tzinfo=UTC) - world.clock.now())
+    complaints.decide_complaint(
+        world.session,
+        world.ctx,
+        complaint.id,
+        staff=world.max,
+        upheld=True,
+        answer="On review the channel is a parody; the removal is lifted.",
+    )
+    q4 = notices(Q4)
+    assert (q4["notices_acted_on"], q4["median_seconds_to_take_action"]) == ({}, None)
+    world.clock.advance(timedelta(hours=1))
+    decisions.decide(
+        world.session,
+        world.ctx,
+        case.id,
+        staff=world.max,
+        action="no_action",
+        category="scam",
+        facts="A parody channel; nothing to act on.",
+    )
+    q1 = notices(Q1)
+    assert q1["notices_acted_on"] == {}  # no action is no notice acted on
+    assert q1["median_seconds_to_take_action"] is not None
+    assert wrong.superseded_at is not None

@@ -12,7 +12,7 @@ import pytest
 
 from lawline.core.clock import FixedClock
 from lawline.core.db import transaction
-from lawline.core.errors import Unauthorized
+from lawline.core.errors import Conflict, NotFound, Unauthorized
 from lawline.staff import service
 from lawline.staff.models import StaffMember
 from lawline.staff.service import create_first_admin
@@ -109,3 +109,68 @@ def test_one_code_sent_at_once_logs_in_once_and_every_failure_counts(
     assert wrong == ["login_failed", "login_failed", "login_locked", "login_locked"]
     with runtime.sessions() as session:
         assert session.query(StaffMember).one().failed_logins == service.FAILURES_BEFORE_LOCK
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_racing_enrolments_of_one_username_make_one_member(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    """Eight admins enrol the same username at once: one member, the others `staff_exists`
+    (the unique index answered an IntegrityError: a 500 on the enrolment page)."""
+    runtime = factories.runtime_on(
+        request, backend, tmp_path / "data", platform_file, FixedClock(NOW)
+    )
+
+    def enrol(i: int) -> str:
+        try:
+            with transaction(runtime.sessions) as session:
+                service.create_staff(
+                    session,
+                    username="dora",
+                    display_name=f"Dora {i}",
+                    roles=["moderator"],
+                    password=factories.STAFF_PASSWORD,
+                    actor="staff:admin",
+                    clock=runtime.clock,
+                )
+        except Conflict as refused:
+            return refused.code
+        return "created"
+
+    results = _race(8, enrol)
+    assert sorted(results) == ["created"] + ["staff_exists"] * 7
+    with runtime.sessions() as session:
+        assert session.query(StaffMember).filter_by(username="dora").count() == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_admins_disabling_each_other_at_once_leave_one_admin(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    """Each admin is active when its request starts; the first disable to commit ends the
+    other's standing, so the other's disable is refused (it still ran on PostgreSQL: both
+    admins disabled, nobody left to manage staff)."""
+    runtime = factories.runtime_on(
+        request, backend, tmp_path / "data", platform_file, FixedClock(NOW)
+    )
+    with transaction(runtime.sessions) as session:
+        for name in ("ada", "eve"):
+            factories.staff_member(session, name, "admin")
+    other = {"ada": "eve", "eve": "ada"}
+    names = sorted(other)
+
+    def disable(i: int) -> str:
+        me = names[i]
+        try:
+            with transaction(runtime.sessions) as session:
+                by = service.get_staff(session, me)  # as the bearer token resolves it
+                service.disable_staff(session, other[me], by=by, clock=runtime.clock)
+        except (Unauthorized, NotFound) as refused:
+            return refused.code
+        return "disabled"
+
+    results = _race(2, disable)
+    assert results.count("disabled") == 1, results
+    with runtime.sessions() as session:
+        active = session.query(StaffMember).filter(StaffMember.disabled_at.is_(None)).count()
+    assert active == 1

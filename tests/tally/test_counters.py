@@ -18,7 +18,7 @@ from lawline.core.db import transaction
 from lawline.moderation import decisions
 from lawline.moderation.reports import submit_report
 from lawline.runtime import Runtime
-from lawline.transparency import aggregate
+from lawline.transparency import aggregate, eu_templates
 from lawline.transparency.check import check
 from lawline.transparency.quarters import Quarter
 from tests import factories
@@ -143,14 +143,59 @@ def test_a_tampered_counter_is_caught(
         "all countries: figures.moderation.reports_received.by_category.drugs: "
         "counters say 4, the views say 3",
         "all countries: figures.moderation.reports_received.total: counters say 4, the views say 3",
+        "all countries: eu_templates.notices_art16.notices_received."
+        "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS: counters say 4, the views say 3",
     ]
     if backend == "sqlite":  # the command, as a process (its database is the data directory's)
         failed = lawline("transparency", "check", str(QUARTER), data_dir=tmp_path / "data")
         assert failed.returncode == 1
-        assert f"FAILED: {QUARTER}: 2 figure(s) differ" in failed.stderr
+        assert f"FAILED: {QUARTER}: 3 figure(s) differ" in failed.stderr
         assert "reports_received.by_category.drugs: counters say 4, the views say 3" in (
             failed.stderr
         )
+
+
+def test_a_tampered_eu_template_figure_is_caught(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, platform_file: Path
+) -> None:
+    runtime = _runtime(request, backend, tmp_path, platform_file)
+    [target] = _channels(runtime, 1)
+    with transaction(runtime.sessions) as session:
+        for i in range(3):
+            case_id = _report(session, runtime, target, "drugs", f"user-{i:04d}").case.id
+    with transaction(runtime.sessions) as session:
+        decisions.decide(
+            session,
+            runtime.moderation,
+            case_id,
+            staff=factories.staff_member(session, "max", "moderator"),
+            action="delist",
+            category="drugs",
+            facts="Sells drugs in the open.",
+        )
+    with runtime.sessions() as session:
+        assert check(session, QUARTER) == []
+        notices = eu_templates.counted(session, QUARTER)["notices_art16"]
+    [(basis, acted_on)] = notices["notices_acted_on"].items()
+    assert acted_on == 3  # each report is a notice its case's decision acted on
+    assert notices["median_seconds_to_take_action"] == 0  # decided at the reports' instant
+    with transaction(runtime.sessions) as session:
+        session.execute(
+            text("UPDATE tally_counters SET n = n - 1 WHERE figure = 'notices.acted_on'")
+        )
+        session.execute(
+            text(
+                "UPDATE tally_durations SET seconds = seconds + 7200 "
+                "WHERE figure = 'notices.seconds_to_decision'"
+            )
+        )
+    with runtime.sessions() as session:
+        assert check(session, QUARTER) == [
+            "all countries: eu_templates.notices_art16.median_seconds_to_take_action: "
+            "counters say 7200, the views say 0",
+            f"all countries: eu_templates.notices_art16.notices_acted_on.{basis}: "
+            "counters say 2, the views say 3",
+        ]
 
 
 def test_the_migration_counts_the_rows_an_upgraded_database_holds(

@@ -81,7 +81,15 @@ def live_runtime(
 ) -> Iterator[Runtime]:
     data_dir = tmp_path_factory.mktemp("web-data")
     (data_dir / "platform.sqlite").write_bytes(platform_file.read_bytes())
-    runtime = Runtime(Settings(data_dir=data_dir, database_url=None), clock=FixedClock(NOW))
+    # the page forms are throttled per client like the API; every browser test logs in from
+    # 127.0.0.1 against this one server
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=None,
+        login_rate="1000/minute",
+        report_client_rate="1000/minute",
+    )
+    runtime = Runtime(settings, clock=FixedClock(NOW))
     runtime.upgrade_database()
     with transaction(runtime.sessions) as session:
         reindex(session, runtime.platform, runtime.clock)

@@ -14,7 +14,7 @@ from lawline.api.app import create_app
 from lawline.core.fields import check_text
 from lawline.legal.models import Review
 from lawline.moderation.models import CaseNote, Decision, Report
-from lawline.web import legal, moderation, portal, public, staff_auth
+from lawline.web import legal, moderation, portal, public, staff_auth, transparency
 from tests.factories import STAFF_PASSWORD
 from tests.web.conftest import Pages
 from tests.web.world import totp_for
@@ -43,6 +43,46 @@ def test_every_form_field_is_checked() -> None:
                 elif info.annotation is int and not any(isinstance(m, Le) for m in metadata):
                     unchecked.append(f"{route.path} {param.name}")
     assert unchecked == []
+
+
+def test_every_query_parameter_is_checked() -> None:
+    """A page's query string reaches SQL filters as a form does (NUL reached PostgreSQL: a
+    500), so each text parameter carries the same check."""
+    unchecked = []
+    for router in (
+        legal.router,
+        moderation.router,
+        portal.router,
+        public.router,
+        staff_auth.router,
+        transparency.router,
+    ):
+        for route in router.routes:
+            for param in route.dependant.query_params:  # type: ignore[attr-defined]
+                info = param.field_info
+                if info.annotation in (str, str | None):
+                    metadata = info.metadata
+                    checked = any(getattr(m, "func", None) is check_text for m in metadata)
+                    patterned = any(getattr(m, "pattern", None) for m in metadata)
+                    if not (checked or patterned):
+                        unchecked.append(f"{route.path} {param.name}")
+    assert unchecked == []
+
+
+def test_control_characters_in_page_queries_are_422(pages: Pages) -> None:
+    queries = {
+        "carla": ["/staff/legal?country=", "/staff/legal?regime=", "/staff/legal?type="],
+        "mo": ["/staff/moderation?assigned=", "/staff/moderation?category="],
+    }
+    for username, urls in queries.items():
+        http, _ = _logged_in(pages, username)
+        for url in urls:
+            for odd in ("%00", "%01", "%1b"):
+                response = http.get(url + odd, headers={"accept": "text/html"})
+                assert response.status_code == 422, (url, odd, response.status_code)
+    anonymous = TestClient(create_app(pages.runtime), base_url="https://testserver")
+    for url in ("/search?q=%00", "/report?target=a%00", "/transparency/2026-Q3?country=N%00"):
+        assert anonymous.get(url, headers={"accept": "text/html"}).status_code == 422, url
 
 
 def _logged_in(pages: Pages, username: str) -> tuple[TestClient, str]:

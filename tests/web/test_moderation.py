@@ -77,3 +77,30 @@ def test_trusted_flaggers_show_their_accuracy(page: Page, live_server: LiveServe
     cells = [c.inner_text() for c in row.locator("td").all()]
     assert cells[2] == "1"  # one notice
     check_page(page, "moderation-flaggers")
+
+
+def test_a_complaint_is_answered_by_another_moderator_from_its_page(
+    page: Page, live_server: LiveServer
+) -> None:
+    complaint_id = live_server.world.complaints["scam"]
+    staff_login(page, live_server, "mo", "/staff/moderation")
+    page.get_by_role("link", name="Complaints").click()
+    row = page.locator(f"tr[data-complaint='{complaint_id}']")
+    assert "takes deposits for a fake fund" in row.inner_text()
+    assert "delist for scam by staff:max" in row.inner_text()
+    row.get_by_role("link", name=complaint_id).click()
+    check_page(page, "moderation-complaint")
+    answer = page.get_by_label("Answer to the complainant")
+    answer.fill("Call me at +31 6 12345678 about it.")
+    page.get_by_role("button", name="Reject: the decision stands").click()
+    # the staff-text rule of the API holds on the page: refused, nothing decided
+    assert page.locator("[data-status]").inner_text() == "open"
+    assert "12345678" not in page.inner_text("main").replace(answer.input_value(), "")
+    page.get_by_label("Answer to the complainant").fill(
+        "Delisting is what the posts call for; the owner's appeal is handled apart."
+    )
+    page.get_by_role("button", name="Reject: the decision stands").click()
+    assert page.locator("[data-status]").inner_text() == "rejected"
+    assert "the complainant receives your answer" in page.inner_text("main")
+    page.get_by_role("link", name="Complaints").click()
+    assert page.locator(f"tr[data-complaint='{complaint_id}']").count() == 0

@@ -12,8 +12,10 @@ from lawline.legal import review
 from lawline.legal.intake import submit_request
 from lawline.legal.schemas import RequestIn
 from lawline.moderation.appeals import file_appeal
+from lawline.moderation.complaints import file_complaint
 from lawline.moderation.decisions import decide
 from lawline.moderation.flaggers import register_trusted_flagger
+from lawline.moderation.models import Report
 from lawline.moderation.reports import submit_report
 from lawline.runtime import Runtime
 from lawline.staff.models import StaffMember
@@ -44,6 +46,7 @@ class World:
     cases: dict[str, int] = field(default_factory=dict)
     channels: dict[str, Any] = field(default_factory=dict)
     appeals: dict[str, str] = field(default_factory=dict)
+    complaints: dict[str, str] = field(default_factory=dict)
 
 
 def totp_for(runtime: Runtime, username: str) -> str:
@@ -166,3 +169,13 @@ def seed_moderation(session: Session, runtime: Runtime, world: World) -> None:
         clock=runtime.clock,
     )
     world.appeals["scam"] = appeal.id
+    notified = session.query(Report).filter_by(case_id=world.cases["scam"]).one()
+    complaint = file_complaint(  # the notifier's, against the same decision
+        session,
+        notified.id,
+        receipt=None,
+        proven_reporter_id="reporter:3",
+        grounds="Delisting is not enough: the channel takes deposits for a fake fund.",
+        clock=runtime.clock,
+    )
+    world.complaints["scam"] = complaint.id

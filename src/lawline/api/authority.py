@@ -76,10 +76,14 @@ def signed_message(request: Request, public_url: str | None) -> SignedMessage:
 Caller = Annotated[VerifiedCaller, Depends(signed_caller)]
 
 
-def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> RequestOut:
+def request_out(
+    session: Session, request: LegalRequest, runtime: Runtime, *, just_submitted: bool = False
+) -> RequestOut:
+    """The authority's view of `request`. `just_submitted`: intake made it in this transaction,
+    so it has neither a package nor questions yet, and neither is looked for."""
     from lawline.disclosure.package import package_for
 
-    package = package_for(session, request.id)
+    package = None if just_submitted else package_for(session, request.id)
     questions = [
         {
             "question": q.question,
@@ -87,7 +91,7 @@ def request_out(session: Session, request: LegalRequest, runtime: Runtime) -> Re
             "answer": q.answer,
             "answered_at": q.answered_at,
         }
-        for q in queries.questions_of(session, request.id)
+        for q in ([] if just_submitted else queries.questions_of(session, request.id))
     ]
     return RequestOut(
         id=request.id,
@@ -142,7 +146,7 @@ async def submit(
             payload=payload,
             entered_by=f"authority:{caller.authority_id}",
         )
-        return request, request_out(session, request, runtime)
+        return request, request_out(session, request, runtime, just_submitted=True)
 
     # One worker-thread hop for the whole transaction, committed before the answer (a refused
     # request is stored too, with its reasons).

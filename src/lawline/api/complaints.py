@@ -15,12 +15,12 @@ from lawline.api.openapi import errors
 from lawline.api.params import AppealIdPath, ReportIdPath
 from lawline.api.reports import ReporterIdentity, reporter_identity
 from lawline.api.staff import staff_may
-from lawline.api.throttle import throttled
 from lawline.core.errors import NotFound
 from lawline.core.fields import InputModel
 from lawline.moderation import complaints
 from lawline.moderation.models import Complaint
 from lawline.staff.service import Action, Staff
+from lawline.throttle import throttled
 
 public = APIRouter(tags=["public"])
 staff = APIRouter(prefix="/v1/staff", tags=["moderation"])
@@ -86,7 +86,7 @@ async def post_complaint(
             session,
             report_id,
             receipt=payload.receipt,
-            flagger_reporter_id=reporter.reporter_id(session) if reporter.api_key else None,
+            proven_reporter_id=reporter.reporter_id(session) if reporter.api_key else None,
             grounds=payload.grounds,
             clock=runtime.clock,
         )

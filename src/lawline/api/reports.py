@@ -22,7 +22,6 @@ from lawline.api.params import (
     SearchQuery,
 )
 from lawline.api.staff import staff_may
-from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
 from lawline.core.fields import InputModel, RecordId
 from lawline.moderation import appeals, decisions, flaggers, queries
@@ -39,6 +38,7 @@ from lawline.moderation.schemas import (
 )
 from lawline.search import service as search_service
 from lawline.staff.service import Action, Staff
+from lawline.throttle import throttled
 
 public = APIRouter(tags=["public"])
 staff = APIRouter(prefix="/v1/staff", tags=["moderation"])

@@ -14,7 +14,6 @@ from lawline.api.deps import RuntimeDep, SessionDep
 from lawline.api.openapi import errors
 from lawline.api.params import RequestIdPath
 from lawline.api.security import STAFF_BEARER
-from lawline.api.throttle import throttled
 from lawline.core.errors import Unauthorized
 from lawline.core.fields import InputModel
 from lawline.legal import notices, queries, review
@@ -29,6 +28,7 @@ from lawline.staff.service import (
     require,
     staff_for_token,
 )
+from lawline.throttle import throttled
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
@@ -270,17 +270,8 @@ def send_notice(
     runtime: RuntimeDep,
 ) -> NoticeOut:
     """Send the issuing authority an Annex III notice (Reg. 2023/1543 Art. 10(5)-(8))."""
-    notice = notices.issue_notice(
-        session,
-        queries.get_request(session, request_id),
-        kind=payload.kind,
-        explanation=payload.explanation,
-        clarification=payload.clarification,
-        actor=staff.actor,
-        clock=runtime.clock,
-    )
-    out = NoticeOut.model_validate(notices.notice_out(notice))
-    return out
+    notice = notices.send_notice(session, request_id, payload, staff=staff, clock=runtime.clock)
+    return NoticeOut.model_validate(notices.notice_out(notice))
 
 
 @router.post("/requests/{request_id}/enforcing-answer")

@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import event, func, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Table, event, func, insert, select, text, update
+from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 from lawline.audit import merkle, subtrees, verify
 from lawline.audit.models import AuditEntry, AuditState, TreeHead
@@ -52,6 +52,17 @@ def _refuse_personal_data(value: Any, where: str) -> None:
             _refuse_personal_data(item, where)
 
 
+_ENTRIES = cast(Table, AuditEntry.__table__)
+_STATE = cast(Table, AuditState.__table__)
+_HEADS = cast(Table, TreeHead.__table__)
+# Core statements: the state row is read under lock and written in one statement each, the
+# entry inserted without the unit of work; nothing is cached between appends (another
+# transaction, or a rolled-back savepoint, may have moved the state).
+_READ_STATE = select(_STATE.c.size, _STATE.c.frontier).where(_STATE.c.id == 1)
+_LOCK_STATE = _READ_STATE.with_for_update()
+_WRITE_STATE = update(_STATE).where(_STATE.c.id == 1)
+
+
 def append(
     session: Session,
     entry_type: str,
@@ -61,43 +72,43 @@ def append(
     body: Mapping[str, Any] | None = None,
     clock: Clock | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction and return it (flushed, not committed)."""
+    """Append one entry in the caller's transaction and return it (written, not committed)."""
     data = dict(body or {})
     for where, value in (("actor", actor), ("subject", subject), ("body", data)):
         _refuse_personal_data(value, where)
-    state = session.execute(
-        select(AuditState)
-        .where(AuditState.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-    at = (clock or SystemClock()).now()
-    seq = state.size
-    digest = merkle.leaf_hash(entry_bytes(seq, entry_type, actor, subject, at, data))
-    entry = AuditEntry(
-        seq=seq,
-        entry_type=entry_type,
-        actor=actor,
-        subject=subject,
-        at=at,
-        body=data,
-        leaf_hash=digest,
-    )
-    frontier, completed = merkle.frontier_append_nodes(
-        [bytes.fromhex(h) for h in state.frontier], seq, digest
-    )
-    state.frontier = [h.hex() for h in frontier]
-    state.size = seq + 1
-    session.add(entry)
+    # The caller's pending changes first, as the ORM's autoflush did: rows it writes are locked
+    # before the log's state, the order every writer follows.
     session.flush()
+    seq, hexes = session.execute(_LOCK_STATE).one()
+    at = (clock or SystemClock()).now()
+    digest = merkle.leaf_hash(entry_bytes(seq, entry_type, actor, subject, at, data))
+    row = {
+        "seq": seq,
+        "entry_type": entry_type,
+        "actor": actor,
+        "subject": subject,
+        "at": at,
+        "body": data,
+        "leaf_hash": digest,
+    }
+    frontier, completed = merkle.frontier_append_nodes(
+        [bytes.fromhex(h) for h in hexes], seq, digest
+    )
+    session.execute(insert(_ENTRIES), row)
+    session.execute(_WRITE_STATE, {"size": seq + 1, "frontier": [h.hex() for h in frontier]})
     subtrees.record(session, "audit", completed)
     session.info[_APPENDED] = True
+    # the stored row, in the session as if loaded (no SELECT): callers may read or flush it
+    entry = AuditEntry(**row)
+    make_transient_to_detached(entry)
+    session.add(entry)
     return entry
 
 
 def current_size_and_root(session: Session) -> tuple[int, bytes]:
-    state = session.execute(select(AuditState).where(AuditState.id == 1)).scalar_one()
-    return state.size, merkle.frontier_root([bytes.fromhex(h) for h in state.frontier])
+    # Core, like `append`: an ORM-loaded state row would be stale after an append
+    size, hexes = session.execute(_READ_STATE).one()
+    return size, merkle.frontier_root([bytes.fromhex(h) for h in hexes])
 
 
 def sign_tree_head(session: Session, key: SigningKey, clock: Clock | None = None) -> SignedTreeHead:
@@ -106,24 +117,34 @@ def sign_tree_head(session: Session, key: SigningKey, clock: Clock | None = None
     at = (clock or SystemClock()).now()
     at = at.replace(microsecond=(at.microsecond // 1000) * 1000)  # the signature covers millis
     signature = key.sign(SignedTreeHead.message(size, root, at))
-    session.add(TreeHead(size=size, root=root, at=at, key_id=key.key_id, signature=signature))
-    session.flush()
+    session.execute(
+        insert(_HEADS),
+        {"size": size, "root": root, "at": at, "key_id": key.key_id, "signature": signature},
+    )
     return _to_schema(size, root, at, key.key_id, signature)
 
 
 def sign_heads_on_commit(
     factory: sessionmaker[Session], key: SigningKey, clock: Clock | None = None
 ) -> None:
-    """Make every transaction of `factory` that appended to the log end with a signed head."""
+    """Make every transaction of `factory` that appended to the log end with a signed head.
+
+    SQLAlchemy runs these hooks for savepoints too (`begin_nested`): a savepoint's release is
+    no commit (it signs nothing) and its rollback takes back only its own appends, so neither
+    touches the flag. Who rolls a savepoint back restores the flag as it was before it (the
+    group writer of `lawline.core.group_commit` does); an extra head is harmless, a missing
+    one is not.
+    """
 
     @event.listens_for(factory, "before_commit")
     def _sign(session: Session) -> None:
-        if session.info.pop(_APPENDED, False):
+        if not session.in_nested_transaction() and session.info.pop(_APPENDED, False):
             sign_tree_head(session, key, clock)
 
     @event.listens_for(factory, "after_rollback")
     def _forget(session: Session) -> None:
-        session.info.pop(_APPENDED, None)
+        if not session.in_nested_transaction():
+            session.info.pop(_APPENDED, None)
 
 
 def _to_schema(size: int, root: bytes, at: datetime, key_id: str, sig: bytes) -> SignedTreeHead:

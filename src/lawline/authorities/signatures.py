@@ -25,7 +25,7 @@ from http_message_signatures import (
 )
 from http_message_signatures.digests import ContentDigest
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
-from sqlalchemy import delete
+from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -150,26 +150,46 @@ def verify_request(
     deployment is refused (`target_uri_mismatch`).
 
     Runs in a transaction of its own, committed before the request's work starts: the accepted
-    signature is recorded even when the request fails later, so it can never be replayed.
+    signature is recorded even when the request fails later, so it can never be replayed. The
+    key and its authority are read in that transaction, on every request (never cached): a
+    revocation or a rotation's retirement committed before it is refused at once.
     """
     with sessions() as session:
-        caller, signature = _verify(session, message, body, clock, received_url)
-        _remember(session, signature, caller.key_id, clock)
+        connection = session.connection()
+        caller, signature = _verify(connection, message, body, clock, received_url)
+        _remember(session, connection, signature, caller.key_id, clock)
         return caller
 
 
+# The signing key and the state of its authority in one statement (Core: no objects are needed).
+_KEY = (
+    select(
+        AuthorityKey.authority_id,
+        AuthorityKey.public_key,
+        AuthorityKey.revoked_at,
+        AuthorityKey.retires_at,
+        Authority.revoked_at.label("authority_revoked_at"),
+    )
+    .join(Authority, Authority.id == AuthorityKey.authority_id)
+    .where(AuthorityKey.key_id == bindparam("key_id"))
+)
+
+
 def _verify(
-    session: Session, message: SignedMessage, body: bytes, clock: Clock, received_url: str | None
+    connection: Connection,
+    message: SignedMessage,
+    body: bytes,
+    clock: Clock,
+    received_url: str | None,
 ) -> tuple[VerifiedCaller, bytes]:
     _, covered, params, signature = _signature_input(message)
     key_id = params.get("keyid")
     if not isinstance(key_id, str):
         raise SignatureRefused("the signature names no keyid", code="key_unknown")
-    key = session.get(AuthorityKey, key_id)
+    key = connection.execute(_KEY, {"key_id": key_id}).one_or_none()
     if key is None:
         raise SignatureRefused("unknown signing key", code="key_unknown")
-    authority = session.get(Authority, key.authority_id)
-    if key.revoked_at is not None or authority is None or authority.revoked_at is not None:
+    if key.revoked_at is not None or key.authority_revoked_at is not None:
         raise SignatureRefused("this signing key is revoked", code="key_revoked")
     if key.retires_at is not None and key.retires_at <= clock.now():
         # replaced by a newer key and past the rotation's grace period
@@ -192,17 +212,19 @@ def _verify(
         raise SignatureRefused(
             "Content-Digest does not match the body", code="digest_mismatch"
         ) from None
-    if not signature_verifies(message, key.public_key, REQUIRED_COMPONENTS, body):
+    # The body is not given to the library again: the Content-Digest field was just checked
+    # against it, and `REQUIRED_COMPONENTS` makes the signature cover that very field.
+    if not signature_verifies(message, key.public_key, REQUIRED_COMPONENTS):
         if received_url and received_url != message.url:
             elsewhere = SignedMessage(message.method, received_url, message.headers.items())
-            if signature_verifies(elsewhere, key.public_key, REQUIRED_COMPONENTS, body):
+            if signature_verifies(elsewhere, key.public_key, REQUIRED_COMPONENTS):
                 raise SignatureRefused(
                     "the signature covers another deployment's URL; sign this one's "
                     "public URL as @target-uri",
                     code="target_uri_mismatch",
                 )
         raise SignatureRefused("the signature does not verify", code="signature_invalid")
-    return VerifiedCaller(authority.id, key_id), signature
+    return VerifiedCaller(key.authority_id, key_id), signature
 
 
 def signature_verifies(
@@ -223,13 +245,25 @@ def signature_verifies(
     return True
 
 
-def _remember(session: Session, signature: bytes, key_id: str, clock: Clock) -> None:
+# Signatures older than twice the window can no longer pass `_check_created`: forgotten.
+_FORGET = delete(SeenSignature).where(SeenSignature.seen_at < bindparam("before"))
+_SEEN = insert(SeenSignature)
+
+
+def _remember(
+    session: Session, connection: Connection, signature: bytes, key_id: str, clock: Clock
+) -> None:
     now = clock.now()
-    session.execute(delete(SeenSignature).where(SeenSignature.seen_at < now - 2 * WINDOW))
-    session.add(
-        SeenSignature(signature_hash=hashlib.sha256(signature).digest(), key_id=key_id, seen_at=now)
-    )
+    connection.execute(_FORGET, {"before": now - 2 * WINDOW})
     try:
+        connection.execute(
+            _SEEN,
+            {
+                "signature_hash": hashlib.sha256(signature).digest(),
+                "key_id": key_id,
+                "seen_at": now,
+            },
+        )
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -1,13 +1,19 @@
 """The report bot: /start, send a link, pick a category, add a comment (or skip), get a case
-number; `/status N` shows the outcome. Webhook mode only: `lawline serve` mounts it at
-`/v1/bots/report/webhook` when LAWLINE_REPORT_BOT_TOKEN is set, and checks Telegram's
-`X-Telegram-Bot-Api-Secret-Token` header against LAWLINE_REPORT_BOT_SECRET.
+number and report id; `/status N` shows the outcome; `/complain REPORT_ID WHY` complains against
+the decision (DSA Art. 20(1)), and the answer comes back in the chat. Webhook mode only:
+`lawline serve` mounts it at `/v1/bots/report/webhook` when LAWLINE_REPORT_BOT_TOKEN is set, and
+checks Telegram's `X-Telegram-Bot-Api-Secret-Token` header against LAWLINE_REPORT_BOT_SECRET.
 
 The conversation is thin: every rule (targets, categories, rate limits, merging) is the report
 service's, the same one `POST /v1/reports` uses. Reporters are pseudonymous: lawline files the
 report under an HMAC of the Telegram user id. The id itself (the reporter's account on the
 platform) is kept on the report only until the decision queues the outcome for the platform to
 push to the reporter; then it is erased.
+
+A complaint through the bot needs no receipt: the Telegram user that Telegram vouches for (the
+webhook's secret header) is the proof that it filed the report, as a trusted flagger's key is.
+So the bot never shows the report's one-time receipt: a secret that is never sent cannot leak
+from a chat's history, and nothing for the bot to keep.
 """
 
 from __future__ import annotations
@@ -33,7 +39,9 @@ from fastapi.responses import JSONResponse
 from lawline.bots.updates import parse_update
 from lawline.core.db import transaction
 from lawline.core.errors import LawlineError, Unauthorized
+from lawline.core.fields import ID_PATTERN
 from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.complaints import file_complaint
 from lawline.moderation.queries import reporter_status
 from lawline.moderation.reports import submit_report
 from lawline.runtime import Runtime
@@ -44,6 +52,10 @@ GREETING = (
 )
 ASK_CATEGORY = "What is wrong with it?"
 ASK_COMMENT = "Anything to add? Write a short comment, or press Skip."
+COMPLAIN_USAGE = (
+    "Use /complain followed by your report id and why the decision is wrong, e.g. "
+    "/complain rep_01abc The channel still sells drugs."
+)
 
 
 class Flow(StatesGroup):
@@ -94,6 +106,27 @@ def build_router(runtime: Runtime, secret: str) -> Router:
         )
         await message.answer(text)
 
+    @router.message(Command("complain"))
+    async def complain(message: Message, command: CommandObject, state: FSMContext) -> None:
+        assert message.from_user is not None
+        await state.clear()
+        report_id, _, grounds = (command.args or "").strip().partition(" ")
+        if not re.fullmatch(ID_PATTERN, report_id) or not grounds.strip():
+            await message.answer(COMPLAIN_USAGE)
+            return
+        who = message.from_user.id
+        try:
+            complaint_id = await asyncio.to_thread(
+                _complain, runtime, report_id, grounds, reporter_id(secret, who), str(who)
+            )
+        except LawlineError as exc:
+            await message.answer(f"Sorry, I could not file this complaint: {exc.message}")
+            return
+        await message.answer(
+            f"Your complaint is filed as {complaint_id}. A moderator other than the one who "
+            "decided will answer it, and I will send you the answer here."
+        )
+
     @router.message(Flow.comment, F.text)
     async def comment(message: Message, state: FSMContext) -> None:
         assert message.text is not None
@@ -131,7 +164,7 @@ def build_router(runtime: Runtime, secret: str) -> Router:
         await state.clear()
         who = user_id if user_id is not None else (message.from_user.id if message.from_user else 0)
         try:
-            case_id, report_id, receipt = await asyncio.to_thread(
+            case_id, report_id = await asyncio.to_thread(
                 _file,
                 runtime,
                 data.get("target", ""),
@@ -146,9 +179,8 @@ def build_router(runtime: Runtime, secret: str) -> Router:
         await message.answer(
             f"Thank you. Your report is filed as case {case_id}. "
             f"Send /status {case_id} to see what was decided.\n"
-            f"Report {report_id}, receipt {receipt}: keep the receipt to yourself; it is shown "
-            "only once and is what you need to complain against the decision "
-            f"(POST /v1/reports/{report_id}/complaint)."
+            f"Your report id is {report_id}: once it is decided, send /complain {report_id} "
+            "and why, if you think the decision is wrong."
         )
 
     return router
@@ -161,7 +193,7 @@ def _file(
     text: str,
     reporter: str,
     account: str | None,
-) -> tuple[int, str, str | None]:
+) -> tuple[int, str]:
     with transaction(runtime.sessions) as session:
         submitted = submit_report(
             session,
@@ -174,7 +206,21 @@ def _file(
             via="bot",
             notify_account_id=account,
         )
-        return submitted.case.id, submitted.report.id, submitted.receipt
+        return submitted.case.id, submitted.report.id  # the receipt is not needed: see above
+
+
+def _complain(runtime: Runtime, report_id: str, grounds: str, reporter: str, account: str) -> str:
+    with transaction(runtime.sessions) as session:
+        complaint = file_complaint(
+            session,
+            report_id,
+            receipt=None,
+            proven_reporter_id=reporter,
+            grounds=grounds,
+            clock=runtime.clock,
+            notify_account_id=account,
+        )
+        return complaint.id
 
 
 def _status_text(runtime: Runtime, case_id: int, reporter: str) -> str:

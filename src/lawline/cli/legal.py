@@ -208,22 +208,14 @@ def requests_notice(
 ) -> None:
     """Send the issuing authority an Annex III notice (Reg. 2023/1543 Art. 10(5)-(8)); it reads
     it with `lawline-authority notices`."""
-    from lawline.legal import notices, queries
+    from lawline.legal import notices
     from lawline.legal.schemas import NoticeIn
 
     payload = validated(NoticeIn, kind=kind, explanation=explanation, clarification=clarification)
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
         staff = logged_in(session, runtime, Action.LEGAL_NOTICE_SEND)
-        notice = notices.issue_notice(
-            session,
-            queries.get_request(session, request_id),
-            kind=payload.kind,
-            explanation=payload.explanation,
-            clarification=payload.clarification,
-            actor=staff.actor,
-            clock=runtime.clock,
-        )
+        notice = notices.send_notice(session, request_id, payload, staff=staff, clock=runtime.clock)
         line = f"{request_id}: notice {notice.id} ({payload.kind}) sent"
     console.print(line, highlight=False)
 

@@ -245,3 +245,60 @@ def moderation_decide_appeal(
         )
         status = appeal.status
     console.print(f"appeal {appeal_id}: {status}")
+
+
+@moderation_app.command("complaints")
+def moderation_complaints(
+    limit: Annotated[int, typer.Option(help="At most this many.", min=1, max=500)] = 100,
+) -> None:
+    """Notifiers' complaints waiting for an answer, oldest first (DSA Art. 20(1))."""
+    from rich.text import Text
+
+    from lawline.moderation.complaints import open_complaints
+
+    runtime = open_runtime()
+    table = Table("complaint", "decision", "report", "filed", "grounds")
+    with runtime.sessions() as session:
+        logged_in(session, runtime, Action.MODERATION_QUEUE_READ)
+        waiting = open_complaints(session, limit)
+        for complaint in waiting:
+            table.add_row(
+                complaint.id,
+                complaint.decision_id,
+                complaint.report_id,
+                f"{complaint.filed_at:%Y-%m-%d %H:%M}",
+                Text(complaint.grounds),  # the notifier's words: never read as markup
+            )
+    console.print(table)
+    console.print(f"{len(waiting)} complaints waiting")
+
+
+@moderation_app.command("decide-complaint")
+def moderation_decide_complaint(
+    complaint_id: str,
+    upheld: Annotated[
+        bool,
+        typer.Option(
+            "--upheld/--rejected",
+            help="Upheld: the decision was wrong and the case is decided anew; rejected: it "
+            "stands.",
+        ),
+    ],
+    answer: Annotated[str, typer.Option(help="The answer the complainant receives.")],
+) -> None:
+    """Answer a notifier's complaint; a moderator other than the one who decided the case."""
+    from lawline.moderation.complaints import decide_complaint
+
+    runtime = open_runtime()
+    with transaction(runtime.sessions) as session:
+        staff = logged_in(session, runtime, Action.MODERATION_APPEAL_DECIDE)
+        complaint = decide_complaint(
+            session,
+            runtime.moderation,
+            complaint_id,
+            staff=staff,
+            upheld=upheld,
+            answer=answer,
+        )
+        status = complaint.status
+    console.print(f"complaint {complaint_id}: {status}")

@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     triage_model: Literal["tfidf", "embedding"] = Field(
         default="tfidf", description="embedding needs the ml extra (sentence embeddings)"
     )
+    legal_alerts_account: str | None = Field(
+        default=None,
+        description="platform account (the legal team's group or channel) that receives the "
+        "legal team's alerts, such as an overdue Art. 4(5) validation",
+    )
     report_bot_token: str | None = Field(
         default=None, description="Telegram token of the report bot; mounts its webhook"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lawline.legal.check_context import CheckContext
 from lawline.legal.check_context import reason as _reason
@@ -10,7 +10,7 @@ from lawline.legal.models import LegalRequest, RequestTarget
 from lawline.legal.offenses import OFFENSES
 from lawline.legal.policy import CATEGORIES
 from lawline.legal.schemas import Reason
-from lawline.moderation.violations import confirmed_violations
+from lawline.moderation.violations import accounts_with_violations
 
 OPEN_STATUSES = ("submitted", "in_review", "needs_info", "approved", "preserved")
 
@@ -102,6 +102,12 @@ def targets_are_violators(ctx: CheckContext) -> list[Reason]:
     if not ctx.regime.violation_precondition:
         return []
     category = OFFENSES[ctx.request.offense].tos_category
+    found = [t for t in ctx.targets if t.account is not None]
+    violators = (
+        accounts_with_violations(ctx.session, {t.account.id for t in found if t.account}, category)
+        if category is not None
+        else set()
+    )
     return [
         _reason(
             "target_not_violator",
@@ -109,37 +115,45 @@ def targets_are_violators(ctx: CheckContext) -> list[Reason]:
             "violation_precondition",
             target=t.position,
         )
-        for t in ctx.targets
-        if t.account is not None
-        and (category is None or not confirmed_violations(ctx.session, t.account.id, category))
+        for t in found
+        if t.account is not None and t.account.id not in violators
     ]
+
+
+# The open requests of one authority under one instrument reference, with their targets'
+# accounts: one statement, built once (bound values per call).
+_OPEN_UNDER_INSTRUMENT = (
+    select(LegalRequest.id, RequestTarget.account_id)
+    .outerjoin(RequestTarget, RequestTarget.request_id == LegalRequest.id)
+    .where(
+        LegalRequest.authority_id == bindparam("authority_id"),
+        LegalRequest.instrument_reference == bindparam("reference"),
+        LegalRequest.request_type == bindparam("request_type"),
+        LegalRequest.status.in_(OPEN_STATUSES),
+    )
+    .order_by(LegalRequest.received_at, LegalRequest.id)
+)
 
 
 def not_duplicate(ctx: CheckContext) -> list[Reason]:
     accounts = sorted(t.account.id for t in ctx.targets if t.account is not None)
     if not accounts:
         return []
-    candidates = (
-        ctx.session.execute(
-            select(LegalRequest.id).where(
-                LegalRequest.authority_id == ctx.authority.id,
-                LegalRequest.instrument_reference == ctx.request.instrument.reference,
-                LegalRequest.request_type == ctx.request.type,
-                LegalRequest.status.in_(OPEN_STATUSES),
-            )
-        )
-        .scalars()
-        .all()
+    rows = ctx.session.execute(
+        _OPEN_UNDER_INSTRUMENT,
+        {
+            "authority_id": ctx.authority.id,
+            "reference": ctx.request.instrument.reference,
+            "request_type": ctx.request.type,
+        },
     )
-    for request_id in candidates:
-        existing = sorted(
-            a
-            for a in ctx.session.execute(
-                select(RequestTarget.account_id).where(RequestTarget.request_id == request_id)
-            ).scalars()
-            if a is not None
-        )
-        if existing == accounts:
+    candidates: dict[str, list[str]] = {}
+    for request_id, account_id in rows:
+        named = candidates.setdefault(request_id, [])
+        if account_id is not None:
+            named.append(account_id)
+    for request_id, named in candidates.items():
+        if sorted(named) == accounts:
             return [_reason("duplicate", f"the same request is open as {request_id}", "duplicate")]
     return []
 

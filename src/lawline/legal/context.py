@@ -17,3 +17,5 @@ class LegalContext:
     signing_key: SigningKey
     platform_identity: str  # age identity holding preserved data at rest
     policy: Policy
+    # the legal team's platform account for alerts (LAWLINE_LEGAL_ALERTS_ACCOUNT); None: none sent
+    alerts_account: str | None = None

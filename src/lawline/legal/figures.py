@@ -2,9 +2,11 @@
 of the change (lawline.tally). The rules are those of `lawline.transparency.recount`, which
 recounts the same figures from the views to check these counters:
 
-* *received* in the quarter of `received_at`, by `type/instrument`;
+* *received* in the quarter of `received_at`, by `type/instrument` and by offense (the EU
+  templates' type of illegal content);
 * *fulfilled* in the quarter its package was built, *fully* when every named target was
-  disclosed; accounts affected; answers that produced data;
+  disclosed; accounts affected; answers that produced data; its time from receipt (the EU
+  templates' median time to give effect, per country);
 * *rejected* in the quarter it became rejected, by reason code (the refusal ground, or the
   first failed automatic check, or `rejected_on_review`);
 * an emergency is *answered* when disclosed or rejected (and its time to answer is kept for the
@@ -26,9 +28,10 @@ from lawline.tally.service import Increment, count, count_all, duration
 
 
 def _country(session: Session, request: LegalRequest) -> str:
-    country = session.scalar(select(Authority.country).where(Authority.id == request.authority_id))
-    assert country is not None
-    return country
+    # the session's copy when it has one (intake and review loaded it already): no query
+    authority = session.get(Authority, request.authority_id)
+    assert authority is not None
+    return authority.country
 
 
 def _kind(request: LegalRequest) -> str:
@@ -50,12 +53,13 @@ def _answered(session: Session, request: LegalRequest, country: str, at: datetim
 
 
 def received(session: Session, request: LegalRequest) -> None:
-    count(
+    at, country = request.received_at, _country(session, request)
+    count_all(
         session,
-        names.RECEIVED,
-        at=request.received_at,
-        scope=_country(session, request),
-        key=_kind(request),
+        [
+            Increment(names.RECEIVED, at, country, _kind(request)),
+            Increment(names.RECEIVED_BY_OFFENSE, at, country, request.offense),
+        ],
     )
 
 
@@ -83,6 +87,13 @@ def disclosed(session: Session, request: LegalRequest, *, at: datetime, accounts
             Increment(names.ACCOUNTS_AFFECTED, at, country, kind, accounts),
             Increment(names.WITH_DATA, at, country, n=int(accounts > 0)),
         ],
+    )
+    duration(
+        session,
+        names.TIME_TO_DISCLOSE,
+        at=at,
+        scopes=(country,),
+        seconds=(at - request.received_at).total_seconds(),
     )
     _answered(session, request, country, at)
 

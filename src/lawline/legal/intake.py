@@ -8,7 +8,7 @@ import base64
 import hashlib
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
@@ -24,6 +24,8 @@ from lawline.legal.notices import NOTICE_KINDS, issue_notice
 from lawline.legal.orders import hold_order
 from lawline.legal.schemas import Reason, RequestIn
 from lawline.legal.workflow import Status, transition
+
+_LOCK_AUTHORITY = select(Authority.id).where(Authority.id == bindparam("id")).with_for_update()
 
 
 def submit_request(
@@ -43,7 +45,7 @@ def submit_request(
         payload.emergency_reason or "",
         national=False,
     )
-    session.execute(select(Authority.id).where(Authority.id == authority.id).with_for_update())
+    session.execute(_LOCK_AUTHORITY, {"id": authority.id})
     now = ctx.clock.now()
     regime = ctx.policy.regime_for(authority.country, payload.instrument.kind)
     rule = regime.instrument(payload.instrument.kind)
@@ -115,8 +117,7 @@ def submit_request(
         production_confirmed=False,
         updated_at=now,
     )
-    session.add(request)
-    session.add_all(
+    targets = [
         RequestTarget(
             request_id=request.id,
             position=t.position,
@@ -125,8 +126,16 @@ def submit_request(
             account_id=t.account.id if t.account else None,
         )
         for t in check_ctx.targets
-    )
-    session.flush()
+    ]
+
+    def store() -> None:
+        # The request is written once, in the state the checks give it (one INSERT, where
+        # storing it as `submitted` and then moving it cost an UPDATE too); its audit entries
+        # are in the same transaction, so nobody can see the one without the other.
+        session.add(request)
+        session.add_all(targets)
+        session.flush()  # before the notices and holds that refer to it
+
     audit.append(
         session,
         "request.submitted",
@@ -154,6 +163,7 @@ def submit_request(
             clock=ctx.clock,
             reason="failed checks: " + ", ".join(sorted({r.code for r in result.reasons})),
         )
+        store()
         if request.refusal_ground in NOTICE_KINDS:
             # a binding order refused on a listed ground: the Annex III notice goes with it
             issue_notice(
@@ -177,6 +187,7 @@ def submit_request(
         assert rule.preservation_days is not None
         transition(session, request, Status.PRESERVED, actor="system:checks", clock=ctx.clock)
         request.hold_until = now + timedelta(days=rule.preservation_days)
+        store()
         held = preservation.freeze(
             session,
             ctx.platform,
@@ -197,6 +208,7 @@ def submit_request(
     if suspended and request.binding and payload.type != "emergency":
         request.release_at = now + timedelta(hours=regime.deadline_hours)
     transition(session, request, Status.IN_REVIEW, actor="system:checks", clock=ctx.clock)
+    store()
     return request
 
 

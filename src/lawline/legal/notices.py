@@ -21,6 +21,9 @@ from lawline.core.clock import Clock
 from lawline.core.errors import InvalidInput
 from lawline.core.pii import refuse_personal_data
 from lawline.legal.models import IssuerNotice, LegalRequest
+from lawline.legal.queries import get_request
+from lawline.legal.schemas import NoticeIn
+from lawline.staff.service import Action, Staff
 
 # kind -> (the Annex III section D box, the article)
 NOTICE_KINDS: dict[str, tuple[str, str]] = {
@@ -105,6 +108,23 @@ def issue_notice(
         clock=clock,
     )
     return notice
+
+
+def send_notice(
+    session: Session, request_id: str, payload: NoticeIn, *, staff: Staff, clock: Clock
+) -> IssuerNotice:
+    """A staff member's notice on a request: the one entry point of the CLI (`lawline requests
+    notice`) and the staff API (`POST /v1/staff/requests/{id}/notices`)."""
+    staff.require(Action.LEGAL_NOTICE_SEND)
+    return issue_notice(
+        session,
+        get_request(session, request_id),
+        kind=payload.kind,
+        explanation=payload.explanation,
+        clarification=payload.clarification,
+        actor=staff.actor,
+        clock=clock,
+    )
 
 
 def notices_of(session: Session, request_id: str) -> list[IssuerNotice]:

@@ -23,6 +23,7 @@ from lawline.disclosure.package import package_for
 from lawline.legal.context import LegalContext
 from lawline.legal.models import LegalRequest
 from lawline.legal.workflow import Status, lock_request, transition
+from lawline.outbox import service as outbox
 
 JUDICIAL_VALIDATORS = ("judge", "court", "investigating_judge", "prosecutor")
 
@@ -105,16 +106,25 @@ def withdraw(
 
 
 def mark_overdue_validations(session: Session, ctx: LegalContext) -> int:
-    """The staff alert: each order whose validation window ran out is marked and audited once;
-    the queue shows it on top."""
+    """The staff alert: each order whose validation window ran out is marked and audited once,
+    the queue shows it on top, and the legal team's account is told (an outbox notice in the
+    same transaction, delivered by the worker after commit).
+
+    Once per order even with racing sweeps: the rows are locked and the state is read again
+    under the lock (`FOR UPDATE SKIP LOCKED`: an order another sweep is marking is left to it),
+    and the notice's intent key is the order's, so a second one could not be queued."""
     now = ctx.clock.now()
     overdue = (
         session.execute(
-            select(LegalRequest).where(
+            select(LegalRequest)
+            .where(
                 LegalRequest.validation_state == "pending",
                 LegalRequest.validation_due_at.is_not(None),
                 LegalRequest.validation_due_at <= now,
             )
+            .order_by(LegalRequest.id)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
         )
         .scalars()
         .all()
@@ -129,7 +139,26 @@ def mark_overdue_validations(session: Session, ctx: LegalContext) -> int:
             body={"due_at": _due(request).isoformat()},
             clock=ctx.clock,
         )
+        if ctx.alerts_account is not None:
+            outbox.enqueue_notice(
+                session,
+                key=f"validation-overdue:{request.id}",
+                account_id=ctx.alerts_account,
+                message=_overdue_text(request),
+                subject=f"request:{request.id}",
+                clock=ctx.clock,
+            )
     return len(overdue)
+
+
+def _overdue_text(request: LegalRequest) -> str:
+    """The legal team's alert: the order and its deadline, never personal data."""
+    return (
+        f"lawline: the ex-post validation of emergency order {request.id} (Reg. 2023/1543 "
+        f"Art. 4(5)) was due {_due(request):%Y-%m-%d %H:%M} UTC and has not been reported. "
+        "Ask the issuing authority; if validation is refused, the order is withdrawn and its "
+        "data deleted."
+    )
 
 
 def awaiting_validation(session: Session) -> list[LegalRequest]:

@@ -5,8 +5,6 @@ violation and tells the appellant."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,16 +13,14 @@ from lawline.core.clock import Clock
 from lawline.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lawline.core.ids import new_id
 from lawline.core.pii import refuse_personal_data
-from lawline.moderation import effects, figures
+from lawline.moderation import effects, figures, redress
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.decisions import lift_restriction
 from lawline.moderation.models import Appeal, Case, Decision
 from lawline.moderation.workflow import AppealStatus, move_appeal
 from lawline.staff.service import Action, Staff
 
-# DSA Art. 20(1): "for a period of at least six months": 184 days covers the longest six
-# calendar months (1 July to 1 January), so no owner gets less than the Regulation gives.
-APPEAL_WINDOW = timedelta(days=184)
+APPEAL_WINDOW = redress.WINDOW  # the same six months as a notifier's complaint
 
 
 def file_appeal(
@@ -42,21 +38,14 @@ def file_appeal(
     # One internal complaint per decision (DSA Art. 20): two would be decided apart and could
     # both reverse and uphold the same restriction.
     filed = session.scalar(select(Appeal.id).where(Appeal.decision_id == decision_id).limit(1))
-    if filed is not None:
-        raise Conflict("the decision is appealed already", code="appeal_exists", appeal=filed)
-    if decision.action == "no_action":
-        raise Conflict("nothing was restricted", code="nothing_to_appeal")
-    if decision.reversed_at is not None:
-        raise Conflict("the decision was reversed already", code="decision_reversed")
-    if clock.now() > decision.decided_at + APPEAL_WINDOW:
-        raise Conflict("the six-month appeal window has closed", code="appeal_window_closed")
-    if len(grounds.strip()) < 10:
-        raise InvalidInput("explain why the decision is wrong", code="grounds_missing")
+    stated = redress.checked_grounds(
+        redress.APPEAL, decision, filed=filed, grounds=grounds, now=clock.now()
+    )
     appeal = Appeal(
         id=new_id("apl"),
         decision_id=decision_id,
         appellant_account_id=appellant_account_id,
-        grounds=grounds.strip(),
+        grounds=stated,
         filed_at=clock.now(),
         status=AppealStatus.OPEN.value,
     )

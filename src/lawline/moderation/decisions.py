@@ -189,6 +189,9 @@ def decide(
             clock=clock,
         )
     _tell_reporters(session, ctx, case, decision, restriction, manifestly_unfounded)
+    effects.tell_complainants(
+        session, case.id, decision, complainant_notice(case, decision, restriction), clock=clock
+    )
     audit.append(
         session,
         "decision.made",
@@ -224,6 +227,18 @@ def statement_notice(decision: Decision, restriction: Rule, display: str) -> str
         f"Decision {decision.id} on {display}: {restriction.owner_text}. "
         f"Ground: {ground}. Facts: {s['facts']} "
         f"This was decided by a person; software only ranked the reports. {s['redress']}"
+    )
+
+
+def complainant_notice(case: Case, decision: Decision, restriction: Rule) -> str:
+    """The new decision with its statement of reasons, for a notifier whose complaint was upheld
+    (DSA Art. 20(5)): the outcome, the ground and the facts; never the owner's identity."""
+    s = decision.statement
+    ground = s["legal_ground"] if s["ground"] == "illegal" else s["terms_ground"]
+    return (
+        f"case {case.id} was decided anew (decision {decision.id}): {restriction.outcome}. "
+        f"Ground: {ground}. Facts: {s['facts']} This was decided by a person other than the "
+        "one whose decision you complained against."
     )
 
 

@@ -165,6 +165,9 @@ class Complaint(Base):
     decided_by: Mapped[str | None] = mapped_column(String(128))
     answer: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
+    # the platform account to push the outcome to (filed through the report bot); erased once
+    # the last notice is queued: the answer if rejected, the new decision if upheld
+    notify_account_id: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("decision_id", "complainant_id"),)
 

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import case as case_
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -68,21 +69,19 @@ def _locked_reporter(session: Session, reporter_id: str) -> Reporter:
 
     Every report of one reporter passes this lock first, so its rate limit, idempotency keys and
     standing hold with racing connections (PostgreSQL); two first reports never collide on the
-    row (INSERT ... ON CONFLICT DO NOTHING).
+    row. One statement: `INSERT ... ON CONFLICT DO UPDATE` (a no-op update) locks an existing
+    row as `SELECT ... FOR UPDATE` would, waiting for a transaction that holds it, and returns
+    the row as it is now (`populate_existing`: never a copy the session loaded earlier).
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
+    statement = (
         insert(Reporter)
         .values(id=reporter_id, reports=0, unfounded=0)
-        .on_conflict_do_nothing(index_elements=["id"])
+        .on_conflict_do_update(index_elements=["id"], set_={"reports": Reporter.reports})
+        .returning(Reporter)
     )
-    return session.execute(
-        select(Reporter)
-        .where(Reporter.id == reporter_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    return session.scalars(statement, execution_options={"populate_existing": True}).one()
 
 
 def _check_standing(reporter: Reporter, now: datetime) -> None:
@@ -245,6 +244,13 @@ def submit_report(
     resolved = resolve_target(platform, target)
     hours = settings.case_deadline_hours.get(category, CATEGORIES[category].deadline_hours)
     case = _open_case(session, resolved, now, hours)
+    # Before the report is added (no flush): the case row is locked, so the count stays exact.
+    reporters, reported_before = session.execute(
+        select(
+            func.count(func.distinct(Report.reporter_id)),
+            func.coalesce(func.max(case_((Report.reporter_id == reporter_id, 1), else_=0)), 0),
+        ).where(Report.case_id == case.id)
+    ).one()
     report = Report(
         id=new_id("rep"),
         case_id=case.id,
@@ -269,10 +275,7 @@ def submit_report(
     case.last_report_at = now
     case.trusted = case.trusted or flagger is not None
     case.deadline_at = min(case.deadline_at, case.first_report_at + timedelta(hours=hours))
-    session.flush()
-    case.reporters = session.execute(
-        select(func.count(func.distinct(Report.reporter_id))).where(Report.case_id == case.id)
-    ).scalar_one()
+    case.reporters = reporters + (0 if reported_before else 1)
     was_triaged = case.triage_model is not None
     if case.triage_model is None:
         content = target_text(platform, case)

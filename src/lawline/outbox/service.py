@@ -13,6 +13,9 @@ from lawline.core.clock import Clock
 from lawline.outbox.models import Intent
 
 PENDING, DONE = "pending", "done"
+# A message to a platform account (`Platform.notify_user`, the intent's key as the platform's
+# duplicate guard): a moderation statement to an owner, a staff alert to the team's account.
+NOTICE = "platform.notice"
 OUTBOX_WRITTEN = "lawline.outbox_written"  # session.info flag: wake a worker after commit
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(hours=1)
@@ -51,6 +54,21 @@ def enqueue(
     session.flush()
     session.info[OUTBOX_WRITTEN] = True
     return intent
+
+
+def enqueue_notice(
+    session: Session, *, key: str, account_id: str, message: str, subject: str, clock: Clock
+) -> Intent | None:
+    """A message to one platform account, after commit; one per key."""
+    return enqueue(
+        session,
+        key=key,
+        kind=NOTICE,
+        lane=f"notice:{account_id}",
+        subject=subject,
+        payload={"account_id": account_id, "message": message},
+        clock=clock,
+    )
 
 
 def due_intents(now: datetime) -> Select[Intent]:

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
@@ -92,8 +93,13 @@ def create_staff(
         totp_secret=secret,
         created_at=now,
     )
-    session.add(member)
-    session.flush()
+    try:
+        # a savepoint: the unique username decides between racing enrolments (on PostgreSQL
+        # the check above sees neither's uncommitted row), answered as the check answers
+        with session.begin_nested():
+            session.add(member)
+    except IntegrityError:
+        raise Conflict(f"staff member {username} exists", code="staff_exists") from None
     audit.append(
         session,
         "staff.created",
@@ -320,8 +326,21 @@ def list_staff(session: Session, *, by: Staff) -> list[StaffListing]:
     ]
 
 
-def _existing(session: Session, username: str) -> StaffMember:
-    member = _member(session, username, lock=True)
+def _existing_as(session: Session, username: str, by: Staff) -> StaffMember:
+    """The member `username`, locked together with the acting admin's own row, in id order (no
+    deadlock), and the admin checked again under the lock: an admin another admin disabled a
+    moment ago acts no more (two admins disabling each other at once left no admin)."""
+    rows = session.scalars(
+        select(StaffMember)
+        .where(or_(StaffMember.id == by.id, StaffMember.username == username))
+        .order_by(StaffMember.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # the token check read the admin unlocked
+    ).all()
+    actor = next((m for m in rows if m.id == by.id), None)
+    if actor is None or actor.disabled_at is not None:
+        raise Unauthorized("log in again", code="token_invalid")
+    member = next((m for m in rows if m.username == username), None)
     if member is None:
         raise NotFound(f"no staff member {username}", code="staff_not_found")
     return member
@@ -332,7 +351,7 @@ def disable_staff(
 ) -> None:
     """Disable an account and end its sessions at once."""
     require(by, Action.STAFF_MANAGE)
-    member = _existing(session, username)
+    member = _existing_as(session, username, by)
     if member.disabled_at is not None:
         raise Conflict(f"{username} is already disabled", code="staff_disabled")
     if member.id == by.id:
@@ -352,7 +371,7 @@ def reset_staff(
     require(by, Action.STAFF_MANAGE)
     if len(password) < 12:
         raise InvalidInput("passwords have at least 12 characters", code="password_too_short")
-    member = _existing(session, username)
+    member = _existing_as(session, username, by)
     secret = pyotp.random_base32()
     member.password_hash = _hasher.hash(password)
     member.totp_secret = secret

@@ -1,10 +1,12 @@
 """Fill the counters and durations from rows already stored, through the `transparency_*`
 views (one INSERT .. SELECT .. GROUP BY per figure, in the database).
 
-Used by migration 0011, so an upgraded database starts right, and by the benchmark, whose
-generated rows were never counted one by one. The rules are the views' reading of each figure
-(the same as `lawline.transparency.recount`); `lawline transparency check` compares the result
-with the recount, so this text cannot drift from it unnoticed.
+Used by the benchmark, whose generated rows were never counted one by one, and by tests that
+seed rows directly. Migrations 0011 and 0013 carry their own frozen copies of the statements
+they ran (a migration never imports live code); tests/tally/test_backfill_migrations.py checks
+that upgrading a database gives the counters this module gives. The rules are the views'
+reading of each figure (the same as `lawline.transparency.recount`); `lawline transparency
+check` compares the result with the recount, so this text cannot drift from it unnoticed.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ _COUNTERS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "count(*)",
         "request_type = 'emergency'",
     ),
+    (names.RECEIVED_BY_OFFENSE, _LR, "received_at", "country", "offense", "count(*)", "1 = 1"),
     (names.REPORTS, "transparency_reports", "created_at", "'*'", "category", "count(*)", "1 = 1"),
     (
         names.REPORTS_TRUSTED,
@@ -109,6 +112,15 @@ _COUNTERS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "''",
         "count(*)",
         "automated = 1",
+    ),
+    (
+        names.NOTICES_ACTED_ON,
+        "transparency_reports",
+        "decided_at",
+        "'*'",
+        "COALESCE(ground, '')",
+        "count(*)",
+        "action <> 'no_action'",
     ),
     (names.DECISIONS, "transparency_decisions", "decided_at", "'*'", "action", "count(*)", "1 = 1"),
     (
@@ -173,6 +185,15 @@ _DURATIONS: tuple[tuple[str, str, str, str, str, str], ...] = (
         names.TIME_TO_DECISION,
         "transparency_decisions",
         "first_report_at",
+        "decided_at",
+        "'*'",
+        "1 = 1",
+    ),
+    (names.TIME_TO_DISCLOSE, _LR, "received_at", "disclosed_at", "country", "1 = 1"),
+    (
+        names.NOTICE_TIME_TO_ACTION,
+        "transparency_reports",
+        "created_at",
         "decided_at",
         "'*'",
         "1 = 1",

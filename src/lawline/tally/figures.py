@@ -53,6 +53,15 @@ MODERATION = (
     APPEALS_REVERSED,
 )
 
+# the EU templates' own cuts (Implementing Regulation (EU) 2024/2835): orders by the offense
+# (its type of illegal content), notices (reports) acted on by the decision's ground (key: the
+# ground, or empty); a notice's decision is the case's decision not superseded
+RECEIVED_BY_OFFENSE = "requests.received_by_offense"
+NOTICES_ACTED_ON = "notices.acted_on"
+EU = (RECEIVED_BY_OFFENSE, NOTICES_ACTED_ON)
+
 # medians (lawline.tally.models.Duration)
 EMERGENCY_TIME_TO_ANSWER = "emergencies.seconds_to_answer"
 TIME_TO_DECISION = "decisions.seconds_from_first_report"
+TIME_TO_DISCLOSE = "requests.seconds_to_disclose"  # received to disclosed, per country
+NOTICE_TIME_TO_ACTION = "notices.seconds_to_decision"  # a report to its case's decision

@@ -11,7 +11,7 @@ tests/tally/test_counters.py; throughput with and without: bench/counter_content
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -75,7 +75,57 @@ def duration(
 ) -> None:
     """Record one duration of a median figure in the quarter of `at`, once per scope (a
     country's row and the all-countries row: each median is then one index range)."""
+    durations(session, figure, at=at, scopes=scopes, seconds=[seconds])
+
+
+def durations(
+    session: Session,
+    figure: str,
+    *,
+    at: datetime,
+    scopes: tuple[str, ...],
+    seconds: Sequence[float],
+) -> None:
+    """Record several durations of one figure in the quarter of `at` (a case's reports)."""
     quarter = quarter_of(at)
     session.add_all(
-        Duration(quarter=quarter, scope=scope, figure=figure, seconds=seconds) for scope in scopes
+        Duration(quarter=quarter, scope=scope, figure=figure, seconds=s)
+        for scope in scopes
+        for s in seconds
     )
+
+
+# One row per value, the nearest within a millisecond: a value written by Python and the same
+# value recomputed by a backfill's SQL (julianday on SQLite) may differ in the last bits, and a
+# median in whole seconds cannot tell rows a millisecond apart.
+_UNRECORD = text(
+    "DELETE FROM tally_durations WHERE id = ("
+    "SELECT id FROM tally_durations WHERE quarter = :quarter AND figure = :figure "
+    "AND scope = :scope AND seconds BETWEEN :low AND :high "
+    "ORDER BY abs(seconds - :seconds) LIMIT 1)"
+)
+
+
+def withdraw_durations(
+    session: Session,
+    figure: str,
+    *,
+    at: datetime,
+    scope: str,
+    seconds: Sequence[float],
+) -> None:
+    """Take back durations recorded with `durations` (one row per value, through the index):
+    a change that no longer counts, such as a superseded decision."""
+    quarter = quarter_of(at)
+    for s in seconds:
+        session.execute(
+            _UNRECORD,
+            {
+                "quarter": quarter,
+                "figure": figure,
+                "scope": scope,
+                "seconds": s,
+                "low": s - 0.001,
+                "high": s + 0.001,
+            },
+        )

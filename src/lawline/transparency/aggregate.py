@@ -13,7 +13,7 @@ index range; it is exact, and the same value `recount` computes from the views.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -42,6 +42,11 @@ def _counts(
     return {(q, f, k): int(n) for q, f, k, n in session.execute(query) if n}
 
 
+def counts(session: Session, quarter: Quarter, wanted: Iterable[str], scope: str | None) -> Counts:
+    """(figure, key) -> n of one quarter, for one scope (or summed over every country)."""
+    return _one(session, quarter, wanted, scope)
+
+
 def _one(session: Session, quarter: Quarter, wanted: Iterable[str], scope: str | None) -> Counts:
     return {(f, k): n for (_q, f, k), n in _counts(session, [quarter], wanted, scope).items()}
 
@@ -60,9 +65,16 @@ def _total(counts: Counts, figure: str) -> int:
     return sum(n for (f, _k), n in counts.items() if f == figure)
 
 
-def median_seconds(session: Session, quarter: Quarter, figure: str, scope: str) -> int | None:
-    """The exact median of one figure's durations, rounded to the second as `recount` does."""
-    where = (_d.quarter == str(quarter), _d.figure == figure, _d.scope == scope)
+def median_seconds(
+    session: Session, quarter: Quarter, figure: str, scope: str | Collection[str]
+) -> int | None:
+    """The exact median of one figure's durations, rounded to the second as `recount` does.
+    Over several scopes (the EU's Member States) the walk merges their index ranges."""
+    where = (
+        _d.quarter == str(quarter),
+        _d.figure == figure,
+        _d.scope == scope if isinstance(scope, str) else _d.scope.in_(sorted(scope)),
+    )
     n = session.execute(select(func.count()).select_from(views.durations).where(*where)).scalar()
     if not n:
         return None
@@ -209,6 +221,7 @@ def figures(session: Session, quarter: Quarter, country: str | None = None) -> F
 
 __all__ = [
     "by_country",
+    "counts",
     "figures",
     "legal_figures",
     "median_seconds",

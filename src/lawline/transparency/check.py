@@ -1,9 +1,10 @@
 """The audit path of the counters: recount a quarter from the views, compare every figure with
 what the counters give (and the disclosures with the public ledger), and name what differs.
 
-`aggregate` serves reports from counters kept in the transaction of each change; a bug in a
-domain's counting, a change written past the services, or a hand-edited counter would make the
-two disagree. This is what `lawline transparency check QUARTER` runs. It only reads.
+`aggregate` (and `eu_templates.counted`) serve reports from counters kept in the transaction of
+each change; a bug in a domain's counting, a change written past the services, or a hand-edited
+counter would make the two disagree. This is what `lawline transparency check QUARTER` runs.
+It only reads.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lawline.audit import ledger
-from lawline.transparency import aggregate, recount
+from lawline.transparency import aggregate, eu_templates, recount
 from lawline.transparency.quarters import Quarter
 
 
@@ -50,13 +51,19 @@ def _ledger_differences(
 
 
 def check(session: Session, quarter: Quarter) -> list[str]:
-    """Every difference between the counters, the views and the ledger for `quarter`, each
-    naming its figure (`NL: legal_requests.rejected.by_reason.duplicate: ...`); empty when all
-    three agree."""
+    """Every difference between the counters, the views and the ledger for `quarter` (the
+    report's figures, each country's legal figures, the EU templates' figures), each naming its
+    figure (`NL: legal_requests.rejected.by_reason.duplicate: ...`); empty when all three
+    agree."""
     counted = aggregate.figures(session, quarter)
     recounted = recount.figures(session, quarter)
     problems = _differences("all countries: figures", counted, recounted)
     problems += _ledger_differences(session, quarter, None, counted["legal_requests"]["fulfilled"])
+    problems += _differences(
+        "all countries: eu_templates",
+        eu_templates.counted(session, quarter),
+        eu_templates.recounted(session, quarter),
+    )
     for country in sorted(set(counted["by_country"]) | set(recounted["by_country"])):
         mine = aggregate.legal_figures(session, quarter, country)
         theirs = recount.legal_figures(session, quarter, country)

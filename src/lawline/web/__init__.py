@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from lawline.web import legal, moderation, portal, public, staff_auth, transparency
+from lawline.web import complaints, legal, moderation, portal, public, staff_auth, transparency
 from lawline.web.render import install_page_errors
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -25,5 +25,6 @@ def mount(app: FastAPI) -> None:
     app.include_router(staff_auth.router)
     app.include_router(legal.router)
     app.include_router(moderation.router)
+    app.include_router(complaints.router)
     app.include_router(portal.router)
     install_page_errors(app)

@@ -47,11 +47,11 @@ def queue(
     session: SessionDep,
     runtime: RuntimeDep,
     view: Annotated[str, Query(pattern="^(open|closed|holds)$")] = "open",
-    status: Annotated[str, Query(max_length=20)] = "",
-    country: Annotated[str, Query(max_length=2)] = "",
-    regime: Annotated[str, Query(max_length=40)] = "",
-    type: Annotated[str, Query(max_length=20)] = "",
-    due: Annotated[str, Query(max_length=6)] = "",
+    status: Annotated[str, Query(max_length=20), Plain] = "",
+    country: Annotated[str, Query(max_length=2), Plain] = "",
+    regime: Annotated[str, Query(max_length=40), Plain] = "",
+    type: Annotated[str, Query(max_length=20), Plain] = "",
+    due: Annotated[str, Query(max_length=6), Plain] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     f = queries.RequestFilter(
@@ -123,7 +123,7 @@ def show(
     staff: LegalReader,
     session: SessionDep,
     runtime: RuntimeDep,
-    done: str = "",
+    done: Annotated[str, Query(max_length=40, pattern="^[a-z_]*$")] = "",
 ) -> HTMLResponse:
     context = request_context(session, runtime, request_id, flash=DONE.get(done))
     return page(request, "legal/request.html", context)

@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 
 from lawline.boundary import IntIdPath, Plain, RecordIdPath, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError, NotFound
-from lawline.moderation import browse, casework
+from lawline.moderation import casework, queries
 from lawline.moderation.actions import ACTIONS
 from lawline.moderation.appeals import decide_appeal
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.decisions import decide
 from lawline.moderation.models import Case
-from lawline.moderation.queries import rank
 from lawline.moderation.reports import target_text
 from lawline.runtime import Runtime
 from lawline.staff.service import Staff, get_staff
@@ -44,15 +43,15 @@ def queue(
     session: SessionDep,
     runtime: RuntimeDep,
     status: Annotated[str, Query(pattern="^(open|decided)$")] = "open",
-    category: Annotated[str, Query(max_length=40)] = "",
-    assigned: Annotated[str, Query(max_length=130)] = "",
-    overdue: Annotated[str, Query(max_length=5)] = "",
+    category: Annotated[str, Query(max_length=40), Plain] = "",
+    assigned: Annotated[str, Query(max_length=130), Plain] = "",
+    overdue: Annotated[str, Query(max_length=5), Plain] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     wanted = staff.actor if assigned == "me" else assigned or None
-    f = browse.CaseFilter(status, category or None, wanted, overdue == "yes", page_number)
+    f = queries.CaseFilter(status, category or None, wanted, overdue == "yes", page_number)
     now = runtime.clock.now()
-    found = browse.cases(session, now, f)
+    found = queries.cases(session, now, f)
     rows = [{"q": q, "left": time_left(q.case.deadline_at, now)} for q in found.items]
     args = {"status": status, "category": category, "assigned": assigned, "overdue": overdue}
     context = {"found": found, "rows": rows, "args": args, "categories": sorted(CATEGORIES)}
@@ -73,14 +72,14 @@ def case_context(session: Session, runtime: Runtime, case_id: int, **extra: Any)
     default_category = suggested or max(case.categories, key=lambda c: case.categories[c])
     return {
         "case": case,
-        "ranked": rank(case, now),
+        "ranked": queries.rank(case, now),
         "left": time_left(case.deadline_at, now),
-        "reports": browse.reports_of(session, case.id),
+        "reports": queries.reports_of(session, case.id),
         "text": target_text(runtime.platform, case),
-        "decisions": browse.decisions_on_case(session, case.id),
-        "prior": browse.prior_decisions_on_owner(session, case),
+        "decisions": queries.decisions_on_case(session, case.id),
+        "prior": queries.prior_decisions_on_owner(session, case),
         "notes": casework.notes_of(session, case.id),
-        "moderators": browse.moderators(session),
+        "moderators": queries.moderators(session),
         "categories": CATEGORIES,
         "actions": ACTIONS,
         "default_category": default_category,
@@ -96,7 +95,7 @@ def show_case(
     staff: ModerationStaff,
     session: SessionDep,
     runtime: RuntimeDep,
-    done: str = "",
+    done: Annotated[str, Query(max_length=40, pattern="^[a-z_]*$")] = "",
 ) -> HTMLResponse:
     context = case_context(session, runtime, case_id, flash=DONE.get(done))
     return page(request, "moderation/case.html", context)
@@ -186,7 +185,7 @@ def appeals(
     status: Annotated[str, Query(pattern="^(|open|upheld|reversed)$")] = "open",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    found = browse.appeals(session, status or None, page_number)
+    found = queries.appeals(session, status or None, page_number)
     context = {"found": found, "args": {"status": status}}
     return page(request, "moderation/appeals.html", context)
 
@@ -194,10 +193,10 @@ def appeals(
 def _appeal_page(
     request: Request, session: Session, appeal_id: str, status: int = 200, **extra: Any
 ) -> HTMLResponse:
-    row = browse.appeal(session, appeal_id)
+    row = queries.appeal(session, appeal_id)
     if row is None:
         raise NotFound(f"no appeal {appeal_id}", code="appeal_not_found")
-    context = {"row": row, "reports": browse.reports_of(session, row.case.id), **extra}
+    context = {"row": row, "reports": queries.reports_of(session, row.case.id), **extra}
     return page(request, "moderation/appeal.html", context, status=status)
 
 
@@ -207,7 +206,7 @@ def show_appeal(
     appeal_id: RecordIdPath,
     staff: ModerationStaff,
     session: SessionDep,
-    done: str = "",
+    done: Annotated[str, Query(max_length=40, pattern="^[a-z_]*$")] = "",
 ) -> HTMLResponse:
     return _appeal_page(request, session, appeal_id, flash=DONE.get(done))
 
@@ -239,4 +238,4 @@ def decide_an_appeal(
 
 @router.get("/flaggers", response_class=HTMLResponse)
 def flaggers(request: Request, staff: ModerationStaff, session: SessionDep) -> HTMLResponse:
-    return page(request, "moderation/flaggers.html", {"flaggers": browse.flaggers(session)})
+    return page(request, "moderation/flaggers.html", {"flaggers": queries.flaggers(session)})

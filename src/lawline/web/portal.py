@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lawline.authorities import portal
@@ -152,7 +152,7 @@ def show(
     authority: AuthorityViewer,
     session: SessionDep,
     runtime: RuntimeDep,
-    done: str = "",
+    done: Annotated[str, Query(max_length=40, pattern="^[a-z_]*$")] = "",
 ) -> HTMLResponse:
     return _request_page(request, session, runtime, authority, request_id, flash=DONE.get(done))
 

@@ -3,11 +3,16 @@
 A report made here is a notice like one through `POST /v1/reports`: the same
 `moderation.reports.submit_report`, with its rate limits and misuse handling. The reporter is
 the browser, known by a random id lawline issues in an HttpOnly cookie, never an id the visitor
-types.
+types. A visitor can drop or forge that cookie, so the form has the API's per-client throttle in
+front of it, and the reporter is a keyed hash of the client address with the cookie: a cookie
+copied from another address is another reporter.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from typing import Annotated
 
@@ -18,7 +23,9 @@ from lawline.boundary import Plain, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.reports import submit_report
+from lawline.runtime import Runtime
 from lawline.search import service as search_service
+from lawline.throttle import throttled
 from lawline.web.render import page, set_cookie
 from lawline.web.sessions import Csrf
 
@@ -36,15 +43,20 @@ def home(request: Request) -> HTMLResponse:
 def search(
     request: Request,
     session: SessionDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Annotated[str, Query(max_length=200), Plain] = "",
 ) -> HTMLResponse:
     hits = search_service.search(session, q, 50) if q.strip() else []
     return page(request, "public/search.html", {"q": q, "hits": hits})
 
 
 def _reporter(request: Request) -> str:
-    value = request.cookies.get(REPORTER_COOKIE, "")
-    return value if len(value) == 32 and value.isalnum() else secrets.token_hex(16)
+    # one value per request: the id a first report is filed under is the cookie it then gets
+    chosen: str | None = getattr(request.state, "reporter", None)
+    if chosen is None:
+        value = request.cookies.get(REPORTER_COOKIE, "")
+        ok = len(value) == 32 and value.isascii() and value.isalnum()
+        chosen = request.state.reporter = value if ok else secrets.token_hex(16)
+    return chosen
 
 
 def _report_page(request: Request, context: dict[str, object], status: int = 200) -> HTMLResponse:
@@ -59,12 +71,27 @@ def _report_page(request: Request, context: dict[str, object], status: int = 200
 
 @router.get("/report", response_class=HTMLResponse)
 def report_form(
-    request: Request, target: Annotated[str, Query(max_length=300)] = ""
+    request: Request, target: Annotated[str, Query(max_length=300), Plain] = ""
 ) -> HTMLResponse:
     return _report_page(request, {"target": target})
 
 
-@router.post("/report", dependencies=[Csrf], response_class=HTMLResponse)
+def _reporter_id(request: Request, runtime: Runtime, cookie: str) -> str:
+    """The reporter as the server establishes it (as `api.reports.reporter_identity` does for
+    the API): base32 of an HMAC, so it never looks like a phone number or an address."""
+    address = request.client.host if request.client else "unknown"
+    digest = hmac.new(
+        runtime.reporter_pseudonym_key, f"{address}\n{cookie}".encode(), hashlib.sha256
+    ).digest()
+    return "web:" + base64.b32encode(digest).decode().rstrip("=").lower()[:26]
+
+
+# the API's throttle object ("reports"): the form and `POST /v1/reports` share one count
+@router.post(
+    "/report",
+    dependencies=[Csrf, throttled("reports", "report_client_rate")],
+    response_class=HTMLResponse,
+)
 def report(
     request: Request,
     session: SessionDep,
@@ -81,7 +108,7 @@ def report(
             target=target,
             category=category,
             text=text,
-            reporter_id=f"web:{reporter}",
+            reporter_id=_reporter_id(request, runtime, reporter),
             idempotency_key=None,
             via="web",
         )

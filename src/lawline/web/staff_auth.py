@@ -12,13 +12,14 @@ from typing import Annotated
 import pyotp
 import qrcode
 import qrcode.image.svg
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from lawline.boundary import Plain, RuntimeDep, SessionDep
 from lawline.core.errors import LawlineError
 from lawline.staff.service import TOKEN_LIFETIME, Action, Role, create_staff, log_in, log_out
+from lawline.throttle import throttled
 from lawline.web.render import CSRF_COOKIE, page, set_cookie
 from lawline.web.sessions import STAFF_COOKIE, Csrf, StaffViewer
 
@@ -33,11 +34,14 @@ def safe_next(value: str | None, default: str) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+def login_form(
+    request: Request, next: Annotated[str, Query(max_length=500), Plain] = ""
+) -> HTMLResponse:
     return page(request, "staff/login.html", {"next": safe_next(next, "/staff")})
 
 
-@router.post("/login", dependencies=[Csrf], response_model=None)
+# the API's log-in throttle object: the form and `POST /v1/staff/login` share one count
+@router.post("/login", dependencies=[Csrf, throttled("login", "login_rate")], response_model=None)
 def login(
     request: Request,
     session: SessionDep,

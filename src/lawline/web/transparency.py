@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from lawline.boundary import ReadSessionDep, RuntimeDep
+from lawline.boundary import Plain, ReadSessionDep, RuntimeDep
 from lawline.runtime import Runtime
 from lawline.transparency import aggregate, render, service
 from lawline.web.render import TEMPLATE_DIR, page, templates
@@ -32,7 +32,7 @@ def latest(
     request: Request,
     session: ReadSessionDep,
     runtime: RuntimeDep,
-    country: Annotated[str | None, Query(max_length=2)] = None,
+    country: Annotated[str | None, Query(max_length=2), Plain] = None,
 ) -> HTMLResponse:
     quarter = service.latest_quarter(runtime.clock.now())
     return report_page(request, str(quarter), session, runtime, country)
@@ -44,7 +44,7 @@ def report_page(
     quarter: str,
     session: ReadSessionDep,
     runtime: RuntimeDep,
-    country: Annotated[str | None, Query(max_length=2)] = None,
+    country: Annotated[str | None, Query(max_length=2), Plain] = None,
 ) -> HTMLResponse:
     context = report_context(session, runtime, quarter, country)
     return page(request, "transparency/report.html", context)

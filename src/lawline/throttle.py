@@ -1,4 +1,5 @@
-"""Per-client throttles for the endpoints anyone can call (log-in, reports), with `limits`.
+"""Per-client throttles for the endpoints anyone can call (log-in, reports), with `limits`:
+shared by the JSON API (`api`) and the pages (`web`), so it sits beside both, as `boundary` does.
 
 The client is its address as the server sees it; the address stays in the throttle's memory and
 is never logged or stored. This is a flood guard in front of the per-account rules (the log-in
