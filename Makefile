@@ -88,4 +88,4 @@ serve: $(STAMP)
 	$(BIN)/lawline serve
 
 clean:
-	rm -rf $(VENV) var bench/results.json
+	rm -rf $(VENV) .venv-ml var bench/results.json
