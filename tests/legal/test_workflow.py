@@ -247,6 +247,18 @@ def test_an_emergency_needs_a_call_back_to_a_registry_contact(legal_api: LegalAp
         legal_api, "carla", created["id"], "callback", contact_id=theirs, confirmed=True
     )
     assert wrong["error"]["code"] == "contact_not_in_registry"
+    # the note names the contact by its registry entry, never by the number dialled
+    leak = staff_post(
+        legal_api,
+        "carla",
+        created["id"],
+        "callback",
+        contact_id=ours,
+        confirmed=True,
+        note="rang +31 88 699 0000, confirmed",
+    )
+    assert leak["error"]["code"] == "personal_data_in_text"
+    assert "699" not in str(leak)
     staff_post(legal_api, "carla", created["id"], "callback", contact_id=ours, confirmed=False)
     assert (
         staff_post(legal_api, "anna", created["id"], "approve")["error"]["code"]

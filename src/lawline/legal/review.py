@@ -270,6 +270,7 @@ def record_callback(
 ) -> Callback:
     """Record a call-back to a contact *from the registry* of the requesting authority."""
     staff.require(Action.LEGAL_CALLBACK_RECORD)
+    refuse_personal_data(note)  # the number dialled is in the registry, never in the note
     request = lock_request(session, request_id)
     if request.request_type != "emergency":
         raise Conflict("call-backs are recorded for emergency requests", code="not_emergency")
