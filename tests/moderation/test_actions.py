@@ -97,6 +97,7 @@ def _appeal(world: World, decision_id: str, owner: str, *, reverse: bool) -> str
     appeal = appeals.file_appeal(
         world.session,
         decision_id,
+        staff=world.mo,
         appellant_account_id=owner,
         grounds="The channel is a parody of scams.",
         clock=world.clock,

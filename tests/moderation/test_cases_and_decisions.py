@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from lawline.audit.models import AuditEntry
 from lawline.core.errors import Conflict, Forbidden, LawlineError
 from lawline.moderation import appeals, decisions, queries
 from lawline.moderation.flaggers import register_trusted_flagger
@@ -172,6 +173,7 @@ def test_an_appeal_is_decided_by_another_moderator_and_a_reversal_restores(world
         appeals.file_appeal(
             world.session,
             decision.id,
+            staff=world.mo,
             appellant_account_id="100001",
             grounds="Not my channel but I object.",
             clock=world.clock,
@@ -179,10 +181,17 @@ def test_an_appeal_is_decided_by_another_moderator_and_a_reversal_restores(world
     appeal = appeals.file_appeal(
         world.session,
         decision.id,
+        staff=world.mo,
         appellant_account_id=case.account_id,
         grounds="It is a parody channel, see the pinned post.",
         clock=world.clock,
     )
+    # the log names who relayed it (proven by a log-in), and whose appeal it is
+    filed = world.session.scalars(
+        select(AuditEntry).where(AuditEntry.entry_type == "appeal.filed")
+    ).one()
+    assert filed.actor == world.mo.actor
+    assert filed.body == {"appeal": appeal.id, "appellant": f"account:{case.account_id}"}
     with pytest.raises(Forbidden) as same:
         appeals.decide_appeal(
             world.session,
@@ -223,6 +232,7 @@ def test_an_appeal_is_decided_by_another_moderator_and_a_reversal_restores(world
         appeals.file_appeal(
             world.session,
             late.id,
+            staff=world.mo,
             appellant_account_id=case.account_id,
             grounds="Too late but trying anyway.",
             clock=world.clock,

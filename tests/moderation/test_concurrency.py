@@ -59,6 +59,7 @@ def test_two_reversals_at_once_void_the_violation_once(live: Live) -> None:
         appeal_id = appeals.file_appeal(
             session,
             decision.id,
+            staff=get_staff(session, "mo"),
             appellant_account_id=channel.owner_id,
             grounds="It is a parody.",
             clock=runtime.clock,
@@ -68,6 +69,7 @@ def test_two_reversals_at_once_void_the_violation_once(live: Live) -> None:
             appeals.file_appeal(
                 session,
                 decision.id,
+                staff=get_staff(session, "mo"),
                 appellant_account_id=channel.owner_id,
                 grounds="A second appeal.",
                 clock=runtime.clock,

@@ -63,6 +63,7 @@ def test_counters_follow_reports_decisions_and_appeals(world: World) -> None:
     appeal = appeals.file_appeal(
         world.session,
         first.id,
+        staff=world.mo,
         appellant_account_id=delisted.account_id,
         grounds="It is a harm-reduction forum.",
         clock=world.clock,

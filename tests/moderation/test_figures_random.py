@@ -115,6 +115,7 @@ def _step(world: World, flagger: Any, state: dict[str, Any], step: tuple[Any, in
             appeal = appeals.file_appeal(
                 world.session,
                 decision_id,
+                staff=world.mo,
                 appellant_account_id=owner.id,
                 grounds="The channel does not do what it is said to.",
                 clock=world.clock,

@@ -164,6 +164,7 @@ def seed_moderation(session: Session, runtime: Runtime, world: World) -> None:
     appeal = file_appeal(
         session,
         decision.id,
+        staff=get_staff(session, "max"),
         appellant_account_id=scam.owner_id,
         grounds="This is a real investment club, not a scam.",
         clock=runtime.clock,

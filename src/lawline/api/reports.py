@@ -296,6 +296,7 @@ def file_appeal(
     appeal = appeals.file_appeal(
         session,
         payload.decision_id,
+        staff=member,
         appellant_account_id=payload.appellant_account_id,
         grounds=payload.grounds,
         clock=runtime.clock,

@@ -216,9 +216,14 @@ def moderation_appeal(
 
     runtime = open_runtime()
     with transaction(runtime.sessions) as session:
-        logged_in(session, runtime, Action.MODERATION_APPEAL_FILE)
+        staff = logged_in(session, runtime, Action.MODERATION_APPEAL_FILE)
         appeal = file_appeal(
-            session, decision_id, appellant_account_id=account, grounds=grounds, clock=runtime.clock
+            session,
+            decision_id,
+            staff=staff,
+            appellant_account_id=account,
+            grounds=grounds,
+            clock=runtime.clock,
         )
     console.print(f"appeal {appeal.id} filed")
 

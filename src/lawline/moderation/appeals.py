@@ -24,8 +24,17 @@ APPEAL_WINDOW = redress.WINDOW  # the same six months as a notifier's complaint
 
 
 def file_appeal(
-    session: Session, decision_id: str, *, appellant_account_id: str, grounds: str, clock: Clock
+    session: Session,
+    decision_id: str,
+    *,
+    staff: Staff,
+    appellant_account_id: str,
+    grounds: str,
+    clock: Clock,
 ) -> Appeal:
+    """File an owner's appeal as the platform's support relays it: the staff member who relays
+    it is the audit entry's actor (proven by their log-in), the owner is named in its body."""
+    staff.require(Action.MODERATION_APPEAL_FILE)
     # The decision's row lock orders racing appeals (SQLite writers are serial already), so the
     # check below sees an appeal another connection filed a moment ago.
     decision = session.get(Decision, decision_id, with_for_update=True)
@@ -54,9 +63,9 @@ def file_appeal(
     audit.append(
         session,
         "appeal.filed",
-        actor=f"account:{appellant_account_id}",
+        actor=staff.actor,
         subject=f"decision:{decision_id}",
-        body={"appeal": appeal.id},
+        body={"appeal": appeal.id, "appellant": f"account:{appellant_account_id}"},
         clock=clock,
     )
     figures.appeal_filed(session, appeal)
