@@ -31,7 +31,7 @@ from lawline.legal.orders import package_order
 from lawline.legal.queries import approvers, callback_confirmed, missing_violations, targets_of
 from lawline.legal.user_info import platform_informs
 from lawline.legal.workflow import Status, lock_request, transition
-from lawline.staff.service import Action, Staff
+from lawline.staff.service import Action, Staff, acting
 
 
 def approve(
@@ -43,7 +43,7 @@ def approve(
     acknowledge_warnings: bool = False,
     note: str | None = None,
 ) -> LegalRequest:
-    staff.require(Action.LEGAL_REQUEST_APPROVE)
+    acting(session, staff, Action.LEGAL_REQUEST_APPROVE)
     refuse_personal_data(note or "")
     request = lock_request(session, request_id)
     if request.status != Status.IN_REVIEW.value:
@@ -180,7 +180,7 @@ def reject(
     reason: str,
     ground: str | None = None,
 ) -> LegalRequest:
-    staff.require(Action.LEGAL_REQUEST_REJECT)
+    acting(session, staff, Action.LEGAL_REQUEST_REJECT)
     if not reason.strip():
         raise InvalidInput("a rejection states its reason", code="reason_missing")
     refuse_personal_data(reason)
@@ -218,7 +218,7 @@ def reject(
 def ask_for_information(
     session: Session, ctx: LegalContext, request_id: str, *, staff: Staff, question: str
 ) -> LegalRequest:
-    staff.require(Action.LEGAL_REQUEST_ASK)
+    acting(session, staff, Action.LEGAL_REQUEST_ASK)
     if not question.strip():
         raise InvalidInput("the question is empty", code="question_missing")
     refuse_personal_data(question)
@@ -269,7 +269,7 @@ def record_callback(
     note: str = "",
 ) -> Callback:
     """Record a call-back to a contact *from the registry* of the requesting authority."""
-    staff.require(Action.LEGAL_CALLBACK_RECORD)
+    acting(session, staff, Action.LEGAL_CALLBACK_RECORD)
     refuse_personal_data(note)  # the number dialled is in the registry, never in the note
     request = lock_request(session, request_id)
     if request.request_type != "emergency":

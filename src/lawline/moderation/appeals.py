@@ -18,7 +18,7 @@ from lawline.moderation.context import ModerationContext
 from lawline.moderation.decisions import lift_restriction
 from lawline.moderation.models import Appeal, Case, Decision
 from lawline.moderation.workflow import AppealStatus, move_appeal
-from lawline.staff.service import Action, Staff
+from lawline.staff.service import Action, Staff, acting
 
 APPEAL_WINDOW = redress.WINDOW  # the same six months as a notifier's complaint
 
@@ -34,7 +34,7 @@ def file_appeal(
 ) -> Appeal:
     """File an owner's appeal as the platform's support relays it: the staff member who relays
     it is the audit entry's actor (proven by their log-in), the owner is named in its body."""
-    staff.require(Action.MODERATION_APPEAL_FILE)
+    acting(session, staff, Action.MODERATION_APPEAL_FILE)
     # The decision's row lock orders racing appeals (SQLite writers are serial already), so the
     # check below sees an appeal another connection filed a moment ago.
     decision = session.get(Decision, decision_id, with_for_update=True)
@@ -90,7 +90,7 @@ def decide_appeal(
     reverse: bool,
     answer: str,
 ) -> Appeal:
-    staff.require(Action.MODERATION_APPEAL_DECIDE)
+    acting(session, staff, Action.MODERATION_APPEAL_DECIDE)
     appeal = _lock(session, Appeal, appeal_id)
     if not isinstance(appeal, Appeal):
         raise NotFound(f"no appeal {appeal_id}", code="appeal_not_found")

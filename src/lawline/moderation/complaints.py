@@ -28,7 +28,7 @@ from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Complaint, Decision, Report
 from lawline.moderation.reports import receipt_hash
 from lawline.moderation.workflow import CaseStatus, ComplaintStatus, move_case, move_complaint
-from lawline.staff.service import Action, Staff
+from lawline.staff.service import Action, Staff, acting
 
 
 def _proven_report(
@@ -218,7 +218,7 @@ def decide_complaint(
     upheld: bool,
     answer: str,
 ) -> Complaint:
-    staff.require(Action.MODERATION_APPEAL_DECIDE)
+    acting(session, staff, Action.MODERATION_APPEAL_DECIDE)
     complaint = session.get(Complaint, complaint_id, with_for_update=True, populate_existing=True)
     if complaint is None:
         raise NotFound(f"no complaint {complaint_id}", code="complaint_not_found")

@@ -28,7 +28,7 @@ from lawline.moderation.violations import record_violation, void_violation
 from lawline.moderation.workflow import CaseStatus, move_case
 from lawline.platform.protocol import Channel
 from lawline.search import service as search
-from lawline.staff.service import Action, Staff
+from lawline.staff.service import Action, Staff, acting
 
 
 def _lock_case(session: Session, case_id: int) -> Case:
@@ -102,6 +102,7 @@ def decide(
         )
     # the facts go to the owner, the notifiers and the DSA database: describe, never quote
     refuse_personal_data(facts)
+    acting(session, staff, Action.MODERATION_DECIDE)  # under a lock, once the input holds
     if manifestly_unfounded and action != "no_action":
         raise InvalidInput(
             "only a no_action decision finds notices manifestly unfounded",

@@ -326,6 +326,25 @@ def list_staff(session: Session, *, by: Staff) -> list[StaffListing]:
     ]
 
 
+def acting(session: Session, staff: Staff, action: Action) -> None:
+    """`staff` may do `action` now: the permission, then the member's row read again under a
+    shared lock (PostgreSQL `FOR SHARE`; SQLite's writers are serial already). The token was
+    checked when the request began, unlocked: an approval or a decision racing the member's
+    disabling, or the loss of the role, would otherwise be recorded for someone who no longer
+    may act. A disabling waits for the action's commit, or the action sees it and is refused
+    (`token_invalid`, as for a disabled member's token)."""
+    require(staff, action)
+    member = session.scalars(
+        select(StaffMember)
+        .where(StaffMember.id == staff.id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if member is None or member.disabled_at is not None:
+        raise Unauthorized("log in again", code="token_invalid")
+    require(_as_staff(member), action)
+
+
 def _existing_as(session: Session, username: str, by: Staff) -> StaffMember:
     """The member `username`, locked together with the acting admin's own row, in id order (no
     deadlock), and the admin checked again under the lock: an admin another admin disabled a
