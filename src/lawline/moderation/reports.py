@@ -10,13 +10,15 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy import case as case_
-from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lawline.audit import service as audit
 from lawline.core.clock import Clock
@@ -64,33 +66,81 @@ def _check_input(category: str, text: str, reporter_id: str) -> None:
         )
 
 
-def _locked_reporter(session: Session, reporter_id: str) -> Reporter:
-    """The reporter's row, created if new and locked for this transaction.
+def _count_reporter(session: Session, reporter_id: str) -> datetime | None:
+    """Count one more report for the reporter, creating its row if new, and return its
+    suspension (None if not suspended). The row stays locked for this transaction.
 
     Every report of one reporter passes this lock first, so its rate limit, idempotency keys and
     standing hold with racing connections (PostgreSQL); two first reports never collide on the
-    row. One statement: `INSERT ... ON CONFLICT DO UPDATE` (a no-op update) locks an existing
-    row as `SELECT ... FOR UPDATE` would, waiting for a transaction that holds it, and returns
-    the row as it is now (`populate_existing`: never a copy the session loaded earlier).
+    row. One Core statement: `INSERT ... ON CONFLICT DO UPDATE` locks an existing row as
+    `SELECT ... FOR UPDATE` would (waiting for a transaction that holds it) and counts the report
+    in the same step. A report refused later takes the count back with its transaction (or
+    savepoint); a replayed idempotency key takes it back itself (`_uncount_reporter`).
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(Reporter)
-        .values(id=reporter_id, reports=0, unfounded=0)
-        .on_conflict_do_update(index_elements=["id"], set_={"reports": Reporter.reports})
-        .returning(Reporter)
-    )
-    return session.scalars(statement, execution_options={"populate_existing": True}).one()
+    statement = _REPORTER_UPSERT[session.get_bind().dialect.name]
+    suspended: datetime | None = session.execute(statement, {"id": reporter_id}).scalar_one()
+    return suspended
 
 
-def _check_standing(reporter: Reporter, now: datetime) -> None:
-    if reporter.suspended_until is not None and reporter.suspended_until > now:
+def _reporter_upsert(insert: Any) -> Any:
+    table = cast(Table, Reporter.__table__)
+    statement = insert(table).values(id=bindparam("id"), reports=1, unfounded=0)
+    return statement.on_conflict_do_update(
+        index_elements=["id"], set_={"reports": table.c.reports + 1}
+    ).returning(table.c.suspended_until)
+
+
+_REPORTER_UPSERT = {
+    "postgresql": _reporter_upsert(postgresql_insert),
+    "sqlite": _reporter_upsert(sqlite_insert),
+}
+_REPORTS = cast(Table, Report.__table__)
+_UNCOUNT_REPORTER = (
+    update(cast(Table, Reporter.__table__))
+    .where(Reporter.id == bindparam("reporter"))
+    .values(reports=Reporter.reports - 1)
+)
+# The reporter's trusted-flagger id and its reports in the rate window, in one round trip.
+_FLAGGER_AND_RECENT = select(
+    select(TrustedFlagger.id)
+    .where(TrustedFlagger.reporter_id == bindparam("reporter"))
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(Report)
+    .where(Report.reporter_id == bindparam("reporter"), Report.created_at >= bindparam("since"))
+    .scalar_subquery(),
+)
+# Distinct reporters of a case so far, and whether this reporter is one of them.
+_CASE_REPORTERS = select(
+    func.count(func.distinct(Report.reporter_id)),
+    func.coalesce(func.max(case_((Report.reporter_id == bindparam("reporter"), 1), else_=0)), 0),
+).where(Report.case_id == bindparam("case"))
+_OPEN_CASE = select(Case).where(Case.open_key == bindparam("key")).with_for_update()
+_COUNTED_ON_CASE = (
+    "categories",
+    "reports",
+    "last_report_at",
+    "trusted",
+    "deadline_at",
+    "reporters",
+)
+_CASE_UPDATE = (
+    update(cast(Table, Case.__table__))
+    .where(Case.id == bindparam("case"))
+    .values({name: bindparam(f"new_{name}") for name in _COUNTED_ON_CASE})
+)
+_EARLIER = select(Report).where(
+    Report.reporter_id == bindparam("reporter"), Report.idempotency_key == bindparam("key")
+)
+
+
+def _check_standing(suspended_until: datetime | None, now: datetime) -> None:
+    if suspended_until is not None and suspended_until > now:
         raise Forbidden(
             "reporting is suspended until "
-            f"{reporter.suspended_until:%Y-%m-%d} after repeated manifestly unfounded notices",
+            f"{suspended_until:%Y-%m-%d} after repeated manifestly unfounded notices",
             code="reporter_suspended",
-            suspended_until=reporter.suspended_until.isoformat(),
+            suspended_until=suspended_until.isoformat(),
         )
 
 
@@ -110,27 +160,27 @@ def request_fingerprint(target: str, category: str, text: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _rate_limit(
-    session: Session, reporter_id: str, now: datetime, settings: Settings, trusted: bool
-) -> None:
-    limit = settings.report_rate_limit * (10 if trusted else 1)
+def _flagger_within_rate(
+    session: Session, reporter_id: str, now: datetime, settings: Settings
+) -> str | None:
+    """The reporter's trusted-flagger id (None for anyone else), once its rate is checked:
+    trusted flaggers may send ten times as many reports in the window."""
     since = now - timedelta(seconds=settings.report_rate_window_seconds)
-    recent = session.execute(
-        select(func.count())
-        .select_from(Report)
-        .where(Report.reporter_id == reporter_id, Report.created_at >= since)
-    ).scalar_one()
+    flagger_id, recent = session.execute(
+        _FLAGGER_AND_RECENT, {"reporter": reporter_id, "since": since}
+    ).one()
+    limit = settings.report_rate_limit * (10 if flagger_id is not None else 1)
     if recent >= limit:
         raise TooManyRequests(
             f"at most {limit} reports per {settings.report_rate_window_seconds // 60} minutes",
             code="rate_limited",
             retry_after_seconds=settings.report_rate_window_seconds,
         )
+    return cast(str | None, flagger_id)
 
 
 def _open_case(session: Session, target: Target, now: datetime, hours: int) -> Case:
-    query = select(Case).where(Case.open_key == target.key).with_for_update()
-    case = session.execute(query).scalar_one_or_none()
+    case = session.execute(_OPEN_CASE, {"key": target.key}).scalar_one_or_none()
     if case is not None:
         return case
     case = Case(
@@ -153,8 +203,16 @@ def _open_case(session: Session, target: Target, now: datetime, hours: int) -> C
         with session.begin_nested():
             session.add(case)
     except IntegrityError:  # another transaction opened it first
-        return session.execute(query).scalar_one()
+        return session.execute(_OPEN_CASE, {"key": target.key}).scalar_one()
     return case
+
+
+def _update_case(session: Session, case: Case, values: dict[str, Any]) -> None:
+    """Write `values` to the locked case row with one Core UPDATE and show them on the loaded
+    object as committed state (the unit of work has nothing left to flush for it)."""
+    session.execute(_CASE_UPDATE, {"case": case.id, **{f"new_{k}": v for k, v in values.items()}})
+    for name, value in values.items():
+        set_committed_value(case, name, value)
 
 
 def target_text(platform: Platform, case: Case) -> str:
@@ -219,13 +277,11 @@ def submit_report(
     platform, settings, clock = ctx.platform, ctx.settings, ctx.clock
     now = clock.now()
     _check_input(category, text, reporter_id)
-    reporter = _locked_reporter(session, reporter_id)
+    suspended_until = _count_reporter(session, reporter_id)
     fingerprint = request_fingerprint(target, category, text)
     if idempotency_key is not None:
         earlier = session.execute(
-            select(Report).where(
-                Report.reporter_id == reporter_id, Report.idempotency_key == idempotency_key
-            )
+            _EARLIER, {"reporter": reporter_id, "key": idempotency_key}
         ).scalar_one_or_none()
         if earlier is not None:
             if earlier.request_sha256 != fingerprint:
@@ -233,49 +289,55 @@ def submit_report(
                     "this idempotency key was used for a different request",
                     code="idempotency_key_reused",
                 )
+            session.execute(_UNCOUNT_REPORTER, {"reporter": reporter_id})  # nothing new was filed
             case = session.get(Case, earlier.case_id)
             assert case is not None
             return Submitted(earlier, case, replayed=True)
-    flagger = session.execute(
-        select(TrustedFlagger).where(TrustedFlagger.reporter_id == reporter_id)
-    ).scalar_one_or_none()
-    _check_standing(reporter, now)
-    _rate_limit(session, reporter_id, now, settings, flagger is not None)
+    _check_standing(suspended_until, now)
+    flagger_id = _flagger_within_rate(session, reporter_id, now, settings)
     resolved = resolve_target(platform, target)
     hours = settings.case_deadline_hours.get(category, CATEGORIES[category].deadline_hours)
     case = _open_case(session, resolved, now, hours)
-    # Before the report is added (no flush): the case row is locked, so the count stays exact.
+    # Before the report is stored: the case row is locked, so the count stays exact.
     reporters, reported_before = session.execute(
-        select(
-            func.count(func.distinct(Report.reporter_id)),
-            func.coalesce(func.max(case_((Report.reporter_id == reporter_id, 1), else_=0)), 0),
-        ).where(Report.case_id == case.id)
+        _CASE_REPORTERS, {"reporter": reporter_id, "case": case.id}
     ).one()
-    report = Report(
-        id=new_id("rep"),
-        case_id=case.id,
-        reporter_id=reporter_id,
-        idempotency_key=idempotency_key,
-        request_sha256=fingerprint if idempotency_key is not None else None,
-        category=category,
-        text=text,
-        channel=via,
-        trusted_flagger_id=flagger.id if flagger else None,
-        created_at=now,
-        notify_account_id=notify_account_id,
-    )
     receipt = new_receipt()
-    report.receipt_sha256 = receipt_hash(receipt)
+    row = {
+        "id": new_id("rep"),
+        "case_id": case.id,
+        "reporter_id": reporter_id,
+        "idempotency_key": idempotency_key,
+        "request_sha256": fingerprint if idempotency_key is not None else None,
+        "category": category,
+        "text": text,
+        "channel": via,
+        "trusted_flagger_id": flagger_id,
+        "created_at": now,
+        "outcome": None,
+        "notify_account_id": notify_account_id,
+        "notified_at": None,
+        "receipt_sha256": receipt_hash(receipt),
+    }
+    session.execute(insert(_REPORTS), row)
+    # the stored row, in the session as if loaded (no SELECT), for the caller's answer
+    report = Report(**row)
+    make_transient_to_detached(report)
     session.add(report)
-    reporter.reports += 1
     counts = dict(case.categories)
     counts[category] = counts.get(category, 0) + 1
-    case.categories = counts
-    case.reports += 1
-    case.last_report_at = now
-    case.trusted = case.trusted or flagger is not None
-    case.deadline_at = min(case.deadline_at, case.first_report_at + timedelta(hours=hours))
-    case.reporters = reporters + (0 if reported_before else 1)
+    _update_case(
+        session,
+        case,
+        {
+            "categories": counts,
+            "reports": case.reports + 1,
+            "last_report_at": now,
+            "trusted": case.trusted or flagger_id is not None,
+            "deadline_at": min(case.deadline_at, case.first_report_at + timedelta(hours=hours)),
+            "reporters": reporters + (0 if reported_before else 1),
+        },
+    )
     was_triaged = case.triage_model is not None
     if case.triage_model is None:
         content = target_text(platform, case)
@@ -296,7 +358,7 @@ def submit_report(
             "report": report.id,
             "category": category,
             "via": via,
-            "trusted_flagger": flagger.id if flagger else None,
+            "trusted_flagger": flagger_id,
         },
         clock=clock,
     )
