@@ -104,7 +104,7 @@ def request_out(
         case_reference=request.case_reference,
         offense=request.offense,
         categories=request.categories,
-        targets=[t.ref_display for t in queries.targets_of(session, request.id)],
+        targets=queries.target_displays(session, request.id),
         range_start=request.range_start,
         range_end=request.range_end,
         adjustments=[

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lawline.audit.models import AuditEntry
@@ -112,6 +112,18 @@ def targets_of(session: Session, request_id: str) -> list[RequestTarget]:
             .order_by(RequestTarget.position)
         ).scalars()
     )
+
+
+_TARGET_DISPLAYS = (
+    select(RequestTarget.ref_display)
+    .where(RequestTarget.request_id == bindparam("request"))
+    .order_by(RequestTarget.position)
+)
+
+
+def target_displays(session: Session, request_id: str) -> list[str]:
+    """The request's targets as shown to people (a phone number masked), in the order named."""
+    return list(session.scalars(_TARGET_DISPLAYS, {"request": request_id}))
 
 
 def questions_of(session: Session, request_id: str) -> list[InfoExchange]:
