@@ -8,17 +8,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, Security
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from lawline.api.deps import RuntimeDep, SessionDep, write_in_thread
+from lawline.api.deps import RuntimeDep, SessionDep, read_in_thread, write_in_thread
 from lawline.api.errors import error_response
 from lawline.api.openapi import errors
 from lawline.api.params import RequestIdPath
 from lawline.api.security import AUTHORITY_SIGNATURE
 from lawline.authorities.service import get_authority
-from lawline.authorities.signatures import SignedMessage, VerifiedCaller, verify_request
+from lawline.authorities.signatures import (
+    SignedMessage,
+    VerifiedCaller,
+    check_signature,
+    remember_signature,
+)
 from lawline.legal import notices, queries, review, validation
 from lawline.legal.enforcing import delivery_held
 from lawline.legal.intake import submit_request
@@ -44,16 +48,20 @@ async def signed_caller(
     _scheme: Annotated[str | None, Security(AUTHORITY_SIGNATURE)] = None,
 ) -> VerifiedCaller:
     body = await request.body()  # bounded by api.limits before a byte is read
-    # Off the event loop: the check writes (replay refusal) and so may wait for SQLite's writer
-    # lock, whose holder needs the loop to finish its own request.
-    return await run_in_threadpool(
-        verify_request,
-        runtime.sessions,
+    # Two steps, each off the event loop: the check reads (a read session, any number at once),
+    # and the accepted signature is recorded in a transaction committed before the request's
+    # work starts, through the same writer as that work (on SQLite the group writer: no second
+    # writer polling for SQLite's lock).
+    caller, signature = await read_in_thread(
+        runtime,
+        check_signature,
         signed_message(request, runtime.settings.public_url),
         body,
         runtime.clock,
-        received_url=str(request.url),
+        str(request.url),
     )
+    await write_in_thread(runtime, remember_signature, signature, caller.key_id, runtime.clock)
+    return caller
 
 
 def signed_message(request: Request, public_url: str | None) -> SignedMessage:

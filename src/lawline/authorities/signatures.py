@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import http_sf
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -25,8 +25,9 @@ from http_message_signatures import (
 )
 from http_message_signatures.digests import ContentDigest
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
-from sqlalchemy import Connection, bindparam, delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Table, bindparam, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawline.authorities.models import Authority, AuthorityKey, SeenSignature
@@ -143,22 +144,50 @@ def verify_request(
     *,
     received_url: str | None = None,
 ) -> VerifiedCaller:
-    """Authenticate an authority request or raise `SignatureRefused` with a reason code.
+    """Authenticate an authority request or raise `SignatureRefused` with a reason code:
+    `check_signature` and `remember_signature` in one transaction of its own, committed before
+    the request's work starts (the API runs the two steps apart: see `api.authority`).
 
     `message.url` is this deployment's URL for the request; `received_url`, the URL built from
     what the client sent (Host header), only names the reason when a signature made for another
     deployment is refused (`target_uri_mismatch`).
-
-    Runs in a transaction of its own, committed before the request's work starts: the accepted
-    signature is recorded even when the request fails later, so it can never be replayed. The
-    key and its authority are read in that transaction, on every request (never cached): a
-    revocation or a rotation's retirement committed before it is refused at once.
     """
     with sessions() as session:
-        connection = session.connection()
-        caller, signature = _verify(connection, message, body, clock, received_url)
-        _remember(session, connection, signature, caller.key_id, clock)
+        caller, signature = check_signature(session, message, body, clock, received_url)
+        remember_signature(session, signature, caller.key_id, clock)
+        session.commit()
         return caller
+
+
+def check_signature(
+    session: Session,
+    message: SignedMessage,
+    body: bytes,
+    clock: Clock,
+    received_url: str | None = None,
+) -> tuple[VerifiedCaller, bytes]:
+    """Who signed the request, and the signature bytes to remember; reads only. The key and its
+    authority are read on every request (never cached): a revocation or a rotation's retirement
+    committed before it is refused at once."""
+    return _verify(session.connection(), message, body, clock, received_url)
+
+
+def remember_signature(session: Session, signature: bytes, key_id: str, clock: Clock) -> None:
+    """Record an accepted signature in the caller's transaction, which must commit before the
+    request's work starts: the signature is then remembered even when the request fails later,
+    so it can never be replayed. A signature remembered already is refused
+    (`signature_replayed`); of two racing copies exactly one is recorded (the primary key).
+    One statement that inserts nothing on a conflict, so no error and no rollback is needed
+    (the group writer runs it in a savepoint it shares with other requests' work)."""
+    now = clock.now()
+    session.execute(_FORGET, {"before": now - 2 * WINDOW})
+    statement = _SEEN[session.get_bind().dialect.name]
+    inserted = session.execute(
+        statement,
+        {"signature_hash": hashlib.sha256(signature).digest(), "key_id": key_id, "seen_at": now},
+    )
+    if inserted.first() is None:
+        raise SignatureRefused("this signature was used before", code="signature_replayed")
 
 
 # The signing key and the state of its authority in one statement (Core: no objects are needed).
@@ -247,26 +276,8 @@ def signature_verifies(
 
 # Signatures older than twice the window can no longer pass `_check_created`: forgotten.
 _FORGET = delete(SeenSignature).where(SeenSignature.seen_at < bindparam("before"))
-_SEEN = insert(SeenSignature)
-
-
-def _remember(
-    session: Session, connection: Connection, signature: bytes, key_id: str, clock: Clock
-) -> None:
-    now = clock.now()
-    connection.execute(_FORGET, {"before": now - 2 * WINDOW})
-    try:
-        connection.execute(
-            _SEEN,
-            {
-                "signature_hash": hashlib.sha256(signature).digest(),
-                "key_id": key_id,
-                "seen_at": now,
-            },
-        )
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise SignatureRefused(
-            "this signature was used before", code="signature_replayed"
-        ) from None
+_SEEN_TABLE = cast(Table, SeenSignature.__table__)
+_SEEN = {
+    name: insert(_SEEN_TABLE).on_conflict_do_nothing().returning(_SEEN_TABLE.c.key_id)
+    for name, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
