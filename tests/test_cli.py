@@ -102,6 +102,13 @@ def test_demo_tells_its_story_and_ends_with_the_data_dir_line(
     told = re.search(r"(\d+) of (\d+) bot reporters were sent the outcome", words)
     assert told, out
     assert told.group(1) == told.group(2) != "0"
+    # a notifier's complaint (DSA Art. 20), proven by its receipt, answered by another moderator
+    assert re.search(
+        r"user-troll01 complained against the no-action decision on case \d+ \(complaint cpl_\w+, "
+        r"proven with the report's receipt\); staff:noor, not the moderator who decided, "
+        r"answered: rejected",
+        words,
+    )
     users = re.search(r"the worker told (\d+) users of the disclosure .*? (\d+) wait until", words)
     assert users, out
     assert int(users.group(1)) > 0

@@ -25,8 +25,9 @@ from lawline.hashes.service import import_hashes
 from lawline.hashes.signals import pdq_hex
 from lawline.moderation import decisions, queries
 from lawline.moderation.categories import CATEGORIES
+from lawline.moderation.complaints import decide_complaint, file_complaint
 from lawline.moderation.flaggers import register_trusted_flagger
-from lawline.moderation.models import Violation
+from lawline.moderation.models import Report, Violation
 from lawline.moderation.reports import submit_report
 from lawline.outbox.service import counts
 from lawline.platform import images
@@ -96,6 +97,7 @@ def chapter_moderation(ctx: DemoContext) -> None:
     first_account = int(ctx.platform.meta()["first_account_id"])
     accounts = int(ctx.platform.meta()["accounts"])
     through_bot: list[tuple[str, str]] = []  # sent after this transaction: the bot has its own
+    receipts: dict[str, tuple[str, str]] = {}  # report id -> (reporter, its one-time receipt)
     with transaction(runtime.sessions) as session:
 
         def file(target: str, category: str, reporter: str, via: str = "api") -> None:
@@ -103,7 +105,7 @@ def chapter_moderation(ctx: DemoContext) -> None:
             if via == "bot":
                 through_bot.append((target, category))
                 return
-            submit_report(
+            submitted = submit_report(
                 session,
                 runtime.moderation,
                 target=target,
@@ -113,6 +115,8 @@ def chapter_moderation(ctx: DemoContext) -> None:
                 idempotency_key=None,
                 via=via,
             )
+            assert submitted.receipt is not None
+            receipts[submitted.report.id] = (reporter, submitted.receipt)
             reports += 1
 
         for theme, category in THEME_CATEGORY.items():
@@ -146,6 +150,7 @@ def chapter_moderation(ctx: DemoContext) -> None:
     bot_path.close()
     table = Table("case", "target", "reports", "suggested", "decision", title="Moderation queue")
     violators: dict[str, list[str]] = {}
+    harmless_cases: list[int] = []
     with transaction(runtime.sessions) as session:
         for item in queries.queue(session, runtime.clock, limit=500):
             case = item.case
@@ -154,6 +159,8 @@ def chapter_moderation(ctx: DemoContext) -> None:
             action = "no_action" if harmless else ACTION_FOR.get(reported, "delist")
             if case.target_kind == "account":
                 action = "ban"
+            if harmless:
+                harmless_cases.append(case.id)
             decision = decisions.decide(
                 session,
                 runtime.moderation,
@@ -228,6 +235,45 @@ def chapter_moderation(ctx: DemoContext) -> None:
     console.print(
         "   violations recorded by bans and removals: "
         + ", ".join(f"{k} {len(v)}" for k, v in sorted(violators.items()))
+    )
+    _complaint(ctx, harmless_cases[0], receipts)
+
+
+def _complaint(ctx: DemoContext, case_id: int, receipts: dict[str, tuple[str, str]]) -> None:
+    """The troll complains against the no-action decision on one of the channels it reported
+    (DSA Art. 20), proving with its receipt that it filed the report; a second moderator (not
+    the one who decided) rejects the complaint and the answer is recorded for the complainant."""
+    runtime, console = ctx.runtime, ctx.console
+    second = ctx.staff("noor", ["moderator"])
+    with transaction(runtime.sessions) as session:
+        report = session.scalars(
+            select(Report).where(Report.case_id == case_id).order_by(Report.created_at)
+        ).first()
+        assert report is not None
+        reporter, receipt = receipts[report.id]
+        complaint = file_complaint(
+            session,
+            report.id,
+            receipt=receipt,
+            proven_reporter_id=None,
+            grounds="This channel glorifies terrorism and must be taken down, not left up.",
+            clock=runtime.clock,
+        )
+        filed = complaint.id
+        decided = decide_complaint(
+            session,
+            runtime.moderation,
+            filed,
+            staff=second,
+            upheld=False,
+            answer="A second moderator reviewed the channel: it posts recipes and cooking "
+            "videos, nothing that glorifies terrorism. The decision stands.",
+        )
+        status = decided.status
+    console.print(
+        f"   {reporter} complained against the no-action decision on case {case_id} "
+        f"(complaint {filed}, proven with the report's receipt); {second.actor}, not the "
+        f"moderator who decided, answered: {status}"
     )
 
 
