@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench bench-ml serve clean chromium age
+.PHONY: demo test screenshots lint bench bench-ml serve clean chromium age
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: $(STAMP)
 
 test: $(DEVSTAMP) chromium age
 	$(BIN)/python -m pytest
+
+# The browser tests again, keeping each page's screenshot in docs/screenshots.
+screenshots: $(DEVSTAMP) chromium
+	LAWLINE_TEST_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/web
 
 # The browser tests drive Debian's chromium. Install it when it is missing and we may (root with
 # apt-get); otherwise the tests print why they skip (and fail when CI=true).

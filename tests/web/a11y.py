@@ -27,7 +27,7 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
 
 
 def check_page(page: Page, name: str) -> None:
-    """Assert no serious accessibility finding, and keep a screenshot for docs/."""
+    """Assert no serious accessibility finding, and keep a screenshot (`make screenshots`)."""
     assert serious_violations(page) == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
