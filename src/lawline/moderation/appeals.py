@@ -15,8 +15,8 @@ from lawline.core.ids import new_id
 from lawline.core.pii import refuse_personal_data
 from lawline.moderation import effects, figures, redress
 from lawline.moderation.context import ModerationContext
-from lawline.moderation.decisions import lift_restriction
 from lawline.moderation.models import Appeal, Case, Decision
+from lawline.moderation.restrictions import lift_restriction, lock_cases_about
 from lawline.moderation.workflow import AppealStatus, move_appeal
 from lawline.staff.service import Action, Staff, acting
 
@@ -94,8 +94,14 @@ def decide_appeal(
     appeal = _lock(session, Appeal, appeal_id)
     if not isinstance(appeal, Appeal):
         raise NotFound(f"no appeal {appeal_id}", code="appeal_not_found")
-    # Two appeals against one decision share its row lock: the second waits for the first and
-    # then sees it reversed, so a reversal (and its voiding) happens once.
+    # The cases about the target's channel and account first, then the decision (the order
+    # every path that applies or lifts a restriction takes, `restrictions`): two appeals
+    # against one decision wait for each other, and the second sees the first's reversal, so a
+    # reversal (and its voiding) happens once; a decision being taken on the same object
+    # commits before this reads what is in force, or after this has lifted.
+    unlocked = session.get(Decision, appeal.decision_id)
+    assert unlocked is not None
+    case = lock_cases_about(session, unlocked.case_id)
     decision = _lock(session, Decision, appeal.decision_id)
     assert isinstance(decision, Decision)
     if appeal.status != AppealStatus.OPEN.value:
@@ -107,12 +113,11 @@ def decide_appeal(
     refuse_personal_data(answer)
     if reverse and decision.reversed_at is not None:
         raise Conflict("the decision was reversed already", code="decision_reversed")
-    case = session.get(Case, decision.case_id)
-    assert case is not None
     clock = ctx.clock
     now = clock.now()
+    kept: list[str] = []
     if reverse:
-        lift_restriction(
+        kept = lift_restriction(
             session,
             case,
             decision,
@@ -122,7 +127,16 @@ def decide_appeal(
         )
     move_appeal(appeal, AppealStatus.REVERSED if reverse else AppealStatus.UPHELD)
     appeal.decided_by, appeal.answer, appeal.decided_at = staff.actor, answer.strip(), now
-    outcome = "reversed: the restriction is lifted" if reverse else "rejected: the decision stands"
+    if not reverse:
+        outcome = "rejected: the decision stands"
+    elif kept:
+        # the owner learns why something stays restricted, and by which decision to appeal
+        outcome = (
+            "reversed: what only this decision imposed is lifted; decision "
+            f"{', '.join(kept)}, taken separately, still restricts the same content or account"
+        )
+    else:
+        outcome = "reversed: the restriction is lifted"
     effects.enqueue_notice(
         session,
         key=f"{appeal.id}:answer",
@@ -136,7 +150,7 @@ def decide_appeal(
         "appeal.decided",
         actor=staff.actor,
         subject=f"decision:{decision.id}",
-        body={"appeal": appeal.id, "outcome": appeal.status},
+        body={"appeal": appeal.id, "outcome": appeal.status, "still_in_force": kept},
         clock=clock,
     )
     figures.appeal_decided(session, appeal)

@@ -13,55 +13,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawline.audit import service as audit
-from lawline.core.clock import Clock
-from lawline.core.errors import Forbidden, InvalidInput, NotFound
+from lawline.core.errors import Forbidden, InvalidInput
 from lawline.core.ids import new_id
 from lawline.core.pii import refuse_personal_data
 from lawline.moderation import effects, figures
-from lawline.moderation.actions import Rule, Target, platform_calls, rule
+from lawline.moderation.actions import Rule, platform_calls, rule
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Decision, Report, Reporter, TrustedFlagger
+from lawline.moderation.restrictions import lift_restriction, lock_cases_about, target_of
 from lawline.moderation.statements import EEA_AND_EU, build_statement
 from lawline.moderation.triage import UNCERTAIN
-from lawline.moderation.violations import record_violation, void_violation
+from lawline.moderation.violations import record_violation
 from lawline.moderation.workflow import CaseStatus, move_case
 from lawline.platform.protocol import Channel
 from lawline.search import service as search
 from lawline.staff.service import Action, Staff, acting
-
-
-def _lock_case(session: Session, case_id: int) -> Case:
-    case = session.execute(
-        select(Case)
-        .where(Case.id == case_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if case is None:
-        raise NotFound(f"no case {case_id}", code="case_not_found")
-    return case
-
-
-def target_of(case: Case) -> Target:
-    return Target(case.channel_id, case.post_id, case.account_id)
-
-
-def lift_restriction(
-    session: Session, case: Case, decision: Decision, *, reason: str, actor: str, clock: Clock
-) -> None:
-    """Undo exactly what the decision did (its row of the actions table, read backwards):
-    search listing at once, platform calls as intents, its violation voided."""
-    restriction = rule(decision.action, case.target_kind)
-    undo = platform_calls(restriction, target_of(case), undo=True)
-    if restriction.hides_from_search and case.channel_id is not None:
-        search.set_listed(session, case.channel_id, True, clock)
-    effects.enqueue_calls(
-        session, undo, key=f"{decision.id}:undo", subject=f"case:{case.id}", clock=clock
-    )
-    if decision.violation_id is not None:
-        void_violation(session, decision.violation_id, reason=reason, actor=actor, clock=clock)
-    decision.reversed_at = clock.now()
 
 
 def _superseded(session: Session, case: Case, staff: Staff) -> list[Decision]:
@@ -111,17 +78,23 @@ def decide(
     scope = territorial_scope or list(EEA_AND_EU)
     if set(scope) - set(EEA_AND_EU):
         raise InvalidInput("territorial scope lists EU/EEA country codes", code="scope_invalid")
-    case = _lock_case(session, case_id)
+    case = lock_cases_about(session, case_id)
     superseded = _superseded(session, case, staff)
     restriction = rule(action, case.target_kind)
     calls = platform_calls(restriction, target_of(case))
     move_case(case, CaseStatus.DECIDED)
     clock, platform = ctx.clock, ctx.platform
-    for earlier in superseded:
-        if earlier.reversed_at is None:
-            lift_restriction(
-                session, case, earlier, reason="superseded", actor=staff.actor, clock=clock
-            )
+    lifting = [d for d in superseded if d.reversed_at is None]
+    for earlier in lifting:
+        lift_restriction(
+            session,
+            case,
+            earlier,
+            reason="superseded",
+            actor=staff.actor,
+            clock=clock,
+            besides=[d.id for d in lifting],
+        )
     channel = platform.channel(case.channel_id) if case.channel_id else None
     content_date = case.first_report_at.date()
     if case.post_id is not None and case.channel_id is not None:

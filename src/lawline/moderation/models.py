@@ -69,9 +69,10 @@ class Case(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     target_key: Mapped[str] = mapped_column(String(100), index=True)
     target_kind: Mapped[str] = mapped_column(String(20))  # channel | post | account
-    channel_id: Mapped[str | None] = mapped_column(String(64))
+    # indexed: restrictions in force are found, and locked, per channel and per account
+    channel_id: Mapped[str | None] = mapped_column(String(64), index=True)
     post_id: Mapped[int | None] = mapped_column(Integer)
-    account_id: Mapped[str | None] = mapped_column(String(64))
+    account_id: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)  # open | decided
     # an open case per target: the partial uniqueness is kept by `open_key` (NULL once decided)
     open_key: Mapped[str | None] = mapped_column(String(100), unique=True)
