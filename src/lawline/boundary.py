@@ -18,8 +18,10 @@ from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from lawline.core.db import transaction
+from lawline.core.db import busy, lost_race, transaction
+from lawline.core.errors import Busy
 from lawline.core.fields import ID_PATTERN, INT32_MAX, check_text
+from lawline.core.group_commit import RETRIES
 from lawline.runtime import Runtime
 
 P = ParamSpec("P")
@@ -52,8 +54,10 @@ def get_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[S
         try:
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            if lost_race(exc):  # 503 `busy` with Retry-After, never a 500
+                raise busy(exc) from exc
             raise
 
 
@@ -107,8 +111,16 @@ async def write_in_thread(
     if writer is None:  # PostgreSQL: a transaction of its own, in one worker-thread hop
 
         def run_alone() -> T:
-            with transaction(runtime.sessions) as session:
-                return work(session, *args, **kwargs)
+            # a race PostgreSQL broke (deadlock, serialisation) stored nothing: run it again,
+            # as the group writer does, before answering 503 `busy`
+            for attempt in range(RETRIES + 1):
+                try:
+                    with transaction(runtime.sessions) as session:
+                        return work(session, *args, **kwargs)
+                except Busy:
+                    if attempt == RETRIES:
+                        raise
+            raise AssertionError("unreachable")
 
         async with _slots(_WRITE_SLOTS, WRITE_SESSIONS):
             return await run_in_threadpool(run_alone)
@@ -117,7 +129,12 @@ async def write_in_thread(
         return work(session, *args, **kwargs)
 
     async with _slots(_QUEUE_SLOTS, WRITE_QUEUE):
-        return await asyncio.wrap_future(writer.submit(run))
+        try:
+            return await asyncio.wrap_future(writer.submit(run))
+        except Exception as exc:  # retried by the writer already
+            if lost_race(exc):
+                raise busy(exc) from exc
+            raise
 
 
 _WRITE_SLOTS: RunVar[anyio.Semaphore] = RunVar("lawline_write_slots")

@@ -16,8 +16,11 @@ from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from lawline.core.errors import Busy
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -178,13 +181,44 @@ def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[
     return sessionmaker(engine, expire_on_commit=False)
 
 
+# PostgreSQL's serialization_failure and deadlock_detected: it rolled the transaction back to
+# break a race, and the same work run again may succeed.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    if isinstance(exc, DBAPIError):
+        return getattr(exc.orig, "sqlstate", None)
+    return None
+
+
+def lost_race(exc: BaseException) -> bool:
+    """Whether `exc` says the transaction lost a race, so that nothing of it was stored and the
+    same work may succeed again: a PostgreSQL deadlock or serialisation failure, or SQLite's
+    writer lock not free within the wait."""
+    return isinstance(exc, WriterBusy) or sqlstate(exc) in RETRYABLE_SQLSTATES
+
+
+def busy(exc: BaseException) -> Busy:
+    """What a caller is told of a lost race (`lost_race`): 503 `busy`, try again in a second.
+    Neither the statement nor its parameters reach the message."""
+    del exc  # chained by the caller (`raise busy(exc) from exc`), never shown
+    return Busy(
+        "another change to the same records went first; nothing was stored: try again",
+        retry_after_seconds=1,
+    )
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """The boundary: one session, committed if the block succeeds, rolled back otherwise."""
+    """The boundary: one session, committed if the block succeeds, rolled back otherwise. A
+    lost race (`lost_race`) leaves as `Busy` (503 `busy`), never as the driver's error."""
     with factory() as session:
         try:
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            if lost_race(exc):
+                raise busy(exc) from exc
             raise

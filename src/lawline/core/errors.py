@@ -64,6 +64,15 @@ class TooManyRequests(LawlineError):
     default_code = "rate_limited"
 
 
+class Busy(LawlineError):
+    """The transaction lost a race the database broke (a PostgreSQL deadlock or serialisation
+    failure) or SQLite's writer lock was not free in time: nothing of it was stored, and the
+    same request again may succeed (`Retry-After`)."""
+
+    status = 503
+    default_code = "busy"
+
+
 class ConfigurationError(LawlineError):
     """A bad settings value, policy file or platform mapping: a start-up error."""
 

@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from lawline.core.db import RETRYABLE_SQLSTATES, sqlstate
 
 MAX_BATCH = 32
 RETRIES = 3
@@ -50,7 +51,6 @@ RETRIES = 3
 BATCH_LOCK_TIMEOUT = "100ms"
 _SHORT_LOCK_WAITS = text(f"SET LOCAL lock_timeout = '{BATCH_LOCK_TIMEOUT}'")
 _LOCK_NOT_AVAILABLE = "55P03"
-_RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
 @dataclass
@@ -60,12 +60,6 @@ class _Work:
     result: Any = None
     error: BaseException | None = None
     done: bool = False  # ran to the end in its savepoint
-
-
-def _sqlstate(exc: BaseException) -> str | None:
-    if isinstance(exc, DBAPIError):
-        return getattr(exc.orig, "sqlstate", None)
-    return None
 
 
 class _Deferred(Exception):
@@ -171,7 +165,7 @@ class GroupWriter:
                 session.commit()
             except BaseException as exc:
                 session.rollback()
-                retry = _sqlstate(exc) in _RETRYABLE
+                retry = sqlstate(exc) in RETRYABLE_SQLSTATES
                 for work in batch:
                     if work.error is not None:
                         work.future.set_exception(work.error)
@@ -199,8 +193,8 @@ class GroupWriter:
             session.info.clear()
             session.info.update(info)
             session.expunge_all()
-            state = _sqlstate(exc)
-            if state in _RETRYABLE or (batch_holds_locks and state == _LOCK_NOT_AVAILABLE):
+            state = sqlstate(exc)
+            if state in RETRYABLE_SQLSTATES or (batch_holds_locks and state == _LOCK_NOT_AVAILABLE):
                 raise _Deferred from exc
             work.error = exc
             return
@@ -220,7 +214,7 @@ class GroupWriter:
                         session.rollback()
                         raise
             except Exception as exc:
-                if _sqlstate(exc) in _RETRYABLE and attempt < RETRIES:
+                if sqlstate(exc) in RETRYABLE_SQLSTATES and attempt < RETRIES:
                     continue
                 work.future.set_exception(exc)
                 return
