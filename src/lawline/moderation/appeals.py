@@ -16,7 +16,7 @@ from lawline.core.pii import refuse_personal_data
 from lawline.moderation import effects, figures, redress
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Appeal, Case, Decision
-from lawline.moderation.restrictions import lift_restriction, lock_cases_about
+from lawline.moderation.restrictions import lift_restriction, lock_objects_of
 from lawline.moderation.workflow import AppealStatus, move_appeal
 from lawline.staff.service import Action, Staff, acting
 
@@ -94,14 +94,14 @@ def decide_appeal(
     appeal = _lock(session, Appeal, appeal_id)
     if not isinstance(appeal, Appeal):
         raise NotFound(f"no appeal {appeal_id}", code="appeal_not_found")
-    # The cases about the target's channel and account first, then the decision (the order
-    # every path that applies or lifts a restriction takes, `restrictions`): two appeals
-    # against one decision wait for each other, and the second sees the first's reversal, so a
-    # reversal (and its voiding) happens once; a decision being taken on the same object
-    # commits before this reads what is in force, or after this has lifted.
+    # The locks of the target's channel and account first, then the decision (the order every
+    # path that applies or lifts a restriction takes, `restrictions`): two appeals against one
+    # decision wait for each other, and the second sees the first's reversal, so a reversal
+    # (and its voiding) happens once; a decision being taken on the same object commits before
+    # this reads what is in force, or after this has lifted.
     unlocked = session.get(Decision, appeal.decision_id)
     assert unlocked is not None
-    case = lock_cases_about(session, unlocked.case_id)
+    case = lock_objects_of(session, unlocked.case_id)
     decision = _lock(session, Decision, appeal.decision_id)
     assert isinstance(decision, Decision)
     if appeal.status != AppealStatus.OPEN.value:

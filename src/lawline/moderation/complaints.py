@@ -27,7 +27,7 @@ from lawline.moderation import effects, figures, redress
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Complaint, Decision, Report
 from lawline.moderation.reports import receipt_hash
-from lawline.moderation.restrictions import lock_cases_about
+from lawline.moderation.restrictions import lock_objects_of
 from lawline.moderation.workflow import CaseStatus, ComplaintStatus, move_case, move_complaint
 from lawline.staff.service import Action, Staff, acting
 
@@ -223,10 +223,10 @@ def decide_complaint(
     complaint = session.get(Complaint, complaint_id, with_for_update=True, populate_existing=True)
     if complaint is None:
         raise NotFound(f"no complaint {complaint_id}", code="complaint_not_found")
-    # the cases about the target, then the decision: the order of `restrictions`
+    # the locks of the target's objects, then the decision: the order of `restrictions`
     unlocked = session.get(Decision, complaint.decision_id)
     assert unlocked is not None
-    case = lock_cases_about(session, unlocked.case_id)
+    case = lock_objects_of(session, unlocked.case_id)
     decision = session.get(
         Decision, complaint.decision_id, with_for_update=True, populate_existing=True
     )

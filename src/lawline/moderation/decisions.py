@@ -21,7 +21,7 @@ from lawline.moderation.actions import Rule, platform_calls, rule
 from lawline.moderation.categories import CATEGORIES
 from lawline.moderation.context import ModerationContext
 from lawline.moderation.models import Case, Decision, Report, Reporter, TrustedFlagger
-from lawline.moderation.restrictions import lift_restriction, lock_cases_about, target_of
+from lawline.moderation.restrictions import lift_restriction, lock_objects_of, target_of
 from lawline.moderation.statements import EEA_AND_EU, build_statement
 from lawline.moderation.triage import UNCERTAIN
 from lawline.moderation.violations import record_violation
@@ -78,7 +78,7 @@ def decide(
     scope = territorial_scope or list(EEA_AND_EU)
     if set(scope) - set(EEA_AND_EU):
         raise InvalidInput("territorial scope lists EU/EEA country codes", code="scope_invalid")
-    case = lock_cases_about(session, case_id)
+    case = lock_objects_of(session, case_id)
     superseded = _superseded(session, case, staff)
     restriction = rule(action, case.target_kind)
     calls = platform_calls(restriction, target_of(case))

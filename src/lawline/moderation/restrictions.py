@@ -9,18 +9,21 @@ platform call's `(flag, lane)`, the lane naming the object (`channel:<id>`, `pos
 `account:<id>`).
 
 Every path that applies or lifts restrictions (`decisions.decide`, `appeals.decide_appeal`,
-`complaints.decide_complaint`) first takes `lock_cases_about`: the row locks of every case about
-the same channel or account, in id order, before any decision row. Two of them on one object
-then run one after the other, and each reads what the other committed (PostgreSQL; SQLite's
-writers are serial already); one order everywhere keeps them from deadlocking.
+`complaints.decide_complaint`) first takes `lock_objects_of`: on PostgreSQL a transaction-scoped
+advisory lock per platform object the case is about (its channel, its account), in one order,
+before any case or decision row. Two of them on one object then run one after the other, and
+each reads what the other committed; one order keeps them from deadlocking, and reports, which
+never take these locks, are not held up by a decision on another case of the same owner. SQLite
+admits one writer at a time already.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, text
 from sqlalchemy.orm import Session
 
 from lawline.core.clock import Clock
@@ -52,18 +55,38 @@ def _about_same_objects(case: Case) -> ColumnElement[bool]:
     return or_(*same)
 
 
-def lock_cases_about(session: Session, case_id: int) -> Case:
-    """Lock every case about the objects case `case_id` is about, in id order, and return that
-    case as now stored. 404 `case_not_found` when there is none."""
+def _object_key(name: str) -> int:
+    """A signed 64-bit key for `pg_advisory_xact_lock` from an object's lane name; a collision
+    only makes two unrelated objects wait for each other."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+_LOCK_OBJECT = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def lock_objects_of(session: Session, case_id: int) -> Case:
+    """Take the locks of the platform objects case `case_id` is about (PostgreSQL: advisory,
+    until the transaction ends), then the case's row lock; the case as now stored. 404
+    `case_not_found` when there is none."""
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"no case {case_id}", code="case_not_found")
-    # a case's channel and account never change, so the unlocked read names the right rows
-    session.execute(
-        select(Case.id).where(_about_same_objects(case)).order_by(Case.id).with_for_update()
-    ).all()
-    session.refresh(case)
-    return case
+    if session.get_bind().dialect.name == "postgresql":
+        # a case's channel and account never change, so the unlocked read names the right ones
+        names = set()
+        if case.channel_id is not None:
+            names.add(f"channel:{case.channel_id}")
+        if case.account_id is not None:
+            names.add(f"account:{case.account_id}")
+        for key in sorted(map(_object_key, names)):
+            session.execute(_LOCK_OBJECT, {"key": key})
+    locked = session.execute(
+        select(Case)
+        .where(Case.id == case_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    return locked
 
 
 def restrictions_in_force(session: Session, case: Case, *, besides: Collection[str]) -> Imposed:
@@ -109,7 +132,7 @@ def lift_restriction(
     other decision in force (`besides` are being lifted with it) imposes the same restriction:
     search listing at once, platform calls as intents after commit. Its violation is voided
     whatever else stands (each decision records its own). Returns the ids of the decisions that
-    keep part of it in force. The caller holds `lock_cases_about(case)`."""
+    keep part of it in force. The caller holds `lock_objects_of(case)`."""
     restriction = rule(decision.action, case.target_kind)
     imposed = restrictions_in_force(session, case, besides={decision.id, *besides})
     undo: list[PlatformCall] = []

@@ -5,8 +5,8 @@ Revises: 0014
 Create Date: 2026-11-24
 
 A restriction is lifted (appeal, superseded decision) only where no other decision in force
-imposes it on the same platform object, and every path that applies or lifts one first locks the
-cases about that channel or account. Both look cases up by `channel_id` and by `account_id`.
+imposes it on the same platform object: the decisions in force are found through the cases about
+that channel or account, by `channel_id` and by `account_id`.
 """
 
 from collections.abc import Sequence
