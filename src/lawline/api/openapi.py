@@ -4,7 +4,8 @@ FastAPI documents its own 422 body (`HTTPValidationError`) and only the statuses
 declares. Lawline answers every error as `{"error": {"code", "message"}}` (`api.errors`), so
 this replaces the 422 body and adds, per operation, the statuses that cross-cutting parts can
 answer: 401/403 where a security scheme applies, 404 where a path names a record, 413 where a
-body is accepted (with its limit from `api.limits`), 422 for invalid input and 500. Statuses a
+body is accepted (with its limit from `api.limits`), 422 for invalid input, 500, and 503 `busy`
+where the operation writes (a lost race, `core.db.lost_race`). Statuses a
 route answers for its own reasons (409, 429, ...) it declares with `errors(...)`.
 """
 
@@ -34,6 +35,8 @@ _DESCRIPTIONS = {
     "domain reason code",
     429: "rate_limited",
     500: "internal_error",
+    503: "busy: the change lost a race the database broke (another change to the same records "
+    "went first); nothing was stored: send it again after Retry-After",
 }
 
 
@@ -65,6 +68,8 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
         wanted[404] = None
     if "requestBody" in operation:
         wanted[400] = None
+    if method != "get" or operation.get("security"):
+        wanted[503] = None  # it writes: a change, or the audit entry of a staff read
     if "requestBody" in operation or method in ("post", "put", "patch"):
         wanted[413] = f"body_too_large: the body exceeds {limit_for(method.upper(), path)} bytes"
     for status, description in wanted.items():
