@@ -59,6 +59,20 @@ def _counts(runtime: Runtime) -> list[int]:
         return list(session.scalars(text("SELECT n FROM race_rows ORDER BY id")))
 
 
+def _app(runtime: Runtime) -> FastAPI:
+    """An app with lawline's error answers and request boundary, for one test endpoint."""
+    app = FastAPI()
+    install_error_handlers(app)
+    app.state.runtime = runtime
+    return app
+
+
+def _both(app: FastAPI) -> list[Any]:
+    """`POST /bump/0` and `POST /bump/1` at once."""
+    with TestClient(app) as http:
+        return _race(2, lambda i: http.post(f"/bump/{i}"))
+
+
 def test_a_broken_deadlock_leaves_as_busy_and_stores_nothing_of_the_loser(
     runtime: Runtime,
 ) -> None:
@@ -85,16 +99,13 @@ def test_a_broken_deadlock_leaves_as_busy_and_stores_nothing_of_the_loser(
 
 def test_a_request_that_loses_a_deadlock_is_answered_503_busy(runtime: Runtime) -> None:
     crossed = CrossedLocks()
-    app = FastAPI()
-    install_error_handlers(app)
-    app.state.runtime = runtime
+    app = _app(runtime)
 
     @app.post("/bump/{which}")
     def bump(which: int, session: SessionDep) -> dict[str, str]:
         return {"done": crossed.work(session, which)}
 
-    with TestClient(app) as http:
-        answers = _race(2, lambda i: http.post(f"/bump/{i}"))
+    answers = _both(app)
     statuses = sorted(a.status_code for a in answers)
     assert statuses == [200, 503]
     refused = next(a for a in answers if a.status_code == 503)
@@ -105,16 +116,13 @@ def test_a_request_that_loses_a_deadlock_is_answered_503_busy(runtime: Runtime) 
 
 def test_the_hot_write_boundary_runs_a_work_that_lost_a_deadlock_again(runtime: Runtime) -> None:
     crossed = CrossedLocks()
-    app = FastAPI()
-    install_error_handlers(app)
-    app.state.runtime = runtime
+    app = _app(runtime)
 
     @app.post("/bump/{which}")
     async def bump(which: int) -> dict[str, str]:
         return {"done": await write_in_thread(runtime, crossed.work, which)}
 
-    with TestClient(app) as http:
-        answers = _race(2, lambda i: http.post(f"/bump/{i}"))
+    answers = _both(app)
     assert [a.status_code for a in answers] == [200, 200]
     assert sorted(crossed.runs) == [1, 2]  # the loser ran once more, alone
     assert _counts(runtime) == [2, 2]

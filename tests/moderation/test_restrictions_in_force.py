@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lawline.api.app import create_app
 from lawline.audit.models import AuditEntry
 from lawline.core.db import transaction
-from lawline.moderation import appeals, complaints, decisions
+from lawline.moderation import complaints, decisions
 from lawline.moderation.models import Case, Decision
 from lawline.moderation.reports import submit_report
 from lawline.moderation.violations import confirmed_violations
@@ -22,6 +22,7 @@ from lawline.platform.embedded import EmbeddedPlatform
 from lawline.search import service as search
 from lawline.worker import build_worker
 from tests.moderation.conftest import World
+from tests.moderation.test_actions import _appeal
 from tests.moderation.test_complaints import _decide as _decide_http
 from tests.moderation.test_complaints import _staff
 from tests.moderation.test_report_races import _race, _setup
@@ -60,24 +61,9 @@ def _decide(world: World, case: Case, action: str, staff_name: str = "mo") -> st
 
 def _reverse(world: World, decision_id: str, owner: str) -> str:
     """The owner's appeal, upheld by the other moderator; the answer the owner is sent."""
-    appeal = appeals.file_appeal(
-        world.session,
-        decision_id,
-        staff=world.mo,
-        appellant_account_id=owner,
-        grounds="The channel is a parody of scams.",
-        clock=world.clock,
-    )
-    appeals.decide_appeal(
-        world.session,
-        world.ctx,
-        appeal.id,
-        staff=world.max,
-        reverse=True,
-        answer="On review it is satire; restored.",
-    )
+    appeal_id = _appeal(world, decision_id, owner, reverse=True)
     world.apply_effects()
-    return next(text for key, text in world.platform.notices(owner) if key.startswith(appeal.id))
+    return next(text for key, text in world.platform.notices(owner) if key.startswith(appeal_id))
 
 
 def _scam_channel(world: World) -> tuple[str, str, str, int]:
