@@ -18,6 +18,7 @@ from lawline.moderation import complaints, decisions
 from lawline.moderation.models import Case, Decision
 from lawline.moderation.reports import submit_report
 from lawline.moderation.violations import confirmed_violations
+from lawline.outbox.models import Intent
 from lawline.platform.embedded import EmbeddedPlatform
 from lawline.search import service as search
 from lawline.worker import build_worker
@@ -241,3 +242,43 @@ def test_an_appeal_racing_a_decision_on_the_same_channel_never_lifts_it(
                 word = channel.title.split()[0]
                 hits = [h.name for h in search.search(session, word, 100)]
             assert channel.name not in hits, index
+
+
+def test_a_case_decided_anew_with_the_same_ban_never_lifts_it_in_between(world: World) -> None:
+    """The superseded ban and the new one set the same flags: no undo is queued for them, so
+    the owner is never unbanned, nor the channel restored, between the two."""
+    name, channel_id, owner, _ = _scam_channel(world)
+    case, report_id, receipt = _report(world, f"t.me/{name}")
+    first = _decide(world, case, "ban")
+    world.apply_effects()
+    complaint = complaints.file_complaint(
+        world.session,
+        report_id,
+        receipt=receipt,
+        proven_reporter_id=None,
+        grounds="The ban named the wrong rule; look again.",
+        clock=world.clock,
+    )
+    complaints.decide_complaint(
+        world.session,
+        world.ctx,
+        complaint.id,
+        staff=world.max,
+        upheld=True,
+        answer="The rule was wrong; decided anew.",
+    )
+    second = _decide(world, case, "remove", staff_name="max")
+    keys = set(world.session.scalars(select(Intent.key)))
+    # the ban alone is lifted; the removal and the delisting stay as they were
+    assert {k for k in keys if k.startswith(f"{first}:undo")} == {f"{first}:undo:owner_banned"}
+    assert not _in_search(world, name)
+    world.apply_effects()
+    channel = world.platform.channel(channel_id)
+    account = world.platform.channel_owner(channel_id)
+    assert channel is not None
+    assert account is not None
+    assert (channel.removed, channel.listed, account.banned) == (True, False, False)
+    lifted = world.session.get(Decision, first)
+    assert lifted is not None
+    assert lifted.reversed_at is not None
+    assert [v.decision_ref for v in confirmed_violations(world.session, owner)] == [second]

@@ -94,6 +94,7 @@ def decide(
             actor=staff.actor,
             clock=clock,
             besides=[d.id for d in lifting],
+            replaced_by=calls,
         )
     channel = platform.channel(case.channel_id) if case.channel_id else None
     content_date = case.first_report_at.date()

@@ -127,24 +127,28 @@ def lift_restriction(
     actor: str,
     clock: Clock,
     besides: Collection[str] = (),
+    replaced_by: Collection[PlatformCall] = (),
 ) -> list[str]:
     """Undo what `decision` did (its row of the actions table, read backwards) wherever no
     other decision in force (`besides` are being lifted with it) imposes the same restriction:
-    search listing at once, platform calls as intents after commit. Its violation is voided
-    whatever else stands (each decision records its own). Returns the ids of the decisions that
-    keep part of it in force. The caller holds `lock_objects_of(case)`."""
+    search listing at once, platform calls as intents after commit. `replaced_by` are the calls
+    of the decision about to replace it (a case decided anew): what they set again is left as
+    it is, never lifted for a moment in between. Its violation is voided whatever else stands
+    (each decision records its own). Returns the ids of the decisions that keep part of it in
+    force. The caller holds `lock_objects_of(case)`."""
     restriction = rule(decision.action, case.target_kind)
     imposed = restrictions_in_force(session, case, besides={decision.id, *besides})
+    staying = {(call.flag, call.lane) for call in replaced_by}
     undo: list[PlatformCall] = []
     kept: list[str] = []
     for call in platform_calls(restriction, target_of(case), undo=True):
         holders = imposed.get((call.flag, call.lane), [])
         kept.extend(h for h in holders if h not in kept)
-        if not holders:
+        if not holders and (call.flag, call.lane) not in staying:
             undo.append(call)
     if restriction.hides_from_search and case.channel_id is not None:
         lane = f"channel:{case.channel_id}"
-        if not any((flag, lane) in imposed for flag in HIDING):
+        if not any((flag, lane) in imposed or (flag, lane) in staying for flag in HIDING):
             search.set_listed(session, case.channel_id, True, clock)
     effects.enqueue_calls(
         session, undo, key=f"{decision.id}:undo", subject=f"case:{case.id}", clock=clock
